@@ -1,0 +1,185 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { repoRoot } from './paths.js';
+
+/**
+ * The process's whole configuration, read from the environment once at start.
+ * A bad or missing value stops the process with every bad key named
+ * (see `ConfigError`); nothing else in the code base reads `process.env`.
+ */
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const int = (min: number, max: number) =>
+  z.coerce
+    .number({ message: `must be a whole number from ${min} to ${max}` })
+    .int({ message: `must be a whole number from ${min} to ${max}` })
+    .min(min, { message: `must be a whole number from ${min} to ${max}` })
+    .max(max, { message: `must be a whole number from ${min} to ${max}` });
+
+const postgresUrl = z
+  .string()
+  .refine((v) => /^postgres(ql)?:\/\/[^\s]+$/.test(v) && URL.canParse(v), {
+    message: 'must be a postgres:// or postgresql:// connection URL',
+  });
+
+const httpUrl = z
+  .string()
+  .refine((v) => URL.canParse(v) && /^https?:$/.test(new URL(v).protocol), {
+    message: 'must be an http:// or https:// URL',
+  });
+
+/** Empty strings in the environment mean "not set". */
+const optional = <T extends z.ZodTypeAny>(schema: T) =>
+  z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
+
+const envSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    PORT: optional(int(0, 65535)).default(3978),
+    HOST: optional(z.string().min(1)),
+    PUBLIC_URL: optional(httpUrl),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    LOG_PRETTY: optional(bool),
+
+    DATABASE_URL: optional(postgresUrl),
+    DB_POOL_MAX: optional(int(2, 200)).default(10),
+    DATA_DIR: z.string().min(1).default('.data'),
+    EMBEDDED_STORE: z.enum(['file', 'memory']).default('file'),
+    EMBEDDED_MAX_CONNECTIONS: optional(int(2, 500)).default(64),
+    EMBEDDED_PORT: optional(int(0, 65535)).default(0),
+
+    JOBS_ENABLED: optional(bool).default(true),
+    JOBS_PROCESS_EVERY_MS: optional(int(50, 600_000)).default(5_000),
+    JOBS_LOCK_LIFETIME_MS: optional(int(500, 86_400_000)).default(600_000),
+    JOBS_MAX_CONCURRENCY: optional(int(1, 1000)).default(20),
+    SHUTDOWN_TIMEOUT_MS: optional(int(0, 600_000)).default(25_000),
+
+    HTTP_BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/, 'must look like 100kb or 1mb').default('1mb'),
+    TABS_DIR: optional(z.string().min(1)),
+
+    ENTRA_CLIENT_ID: optional(z.uuid({ message: 'must be the application (client) id, a GUID' })),
+    SECRET_ENTRA_CLIENT_SECRET: optional(z.string().min(8, 'must be at least 8 characters')),
+  })
+  .superRefine((env, ctx) => {
+    if (env.ENTRA_CLIENT_ID && !env.SECRET_ENTRA_CLIENT_SECRET) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SECRET_ENTRA_CLIENT_SECRET'],
+        message: 'is required when ENTRA_CLIENT_ID is set',
+      });
+    }
+    if (!env.ENTRA_CLIENT_ID && env.SECRET_ENTRA_CLIENT_SECRET) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ENTRA_CLIENT_ID'],
+        message: 'is required when SECRET_ENTRA_CLIENT_SECRET is set',
+      });
+    }
+    if (env.NODE_ENV === 'production' && !env.ENTRA_CLIENT_ID) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ENTRA_CLIENT_ID'],
+        message: 'is required in production (demo mode is for development and tests only)',
+      });
+    }
+  });
+
+export type StoreConfig =
+  | { kind: 'server'; url: string; poolMax: number }
+  | {
+      kind: 'embedded';
+      /** Folder holding the database files, or null for an in-memory database. */
+      dataDir: string | null;
+      maxConnections: number;
+      port: number;
+      poolMax: number;
+    };
+
+export interface Config {
+  env: 'development' | 'production' | 'test';
+  /** demo: the simulated tenant stands in for Microsoft 365 (no Entra app configured). */
+  mode: 'demo' | 'production';
+  http: { port: number; host: string | undefined; publicUrl: string; bodyLimit: string; tabsDir: string };
+  log: { level: string; pretty: boolean };
+  store: StoreConfig;
+  dataDir: string;
+  jobs: {
+    enabled: boolean;
+    processEveryMs: number;
+    lockLifetimeMs: number;
+    maxConcurrency: number;
+  };
+  shutdownTimeoutMs: number;
+  entra: { clientId: string; clientSecret: string } | null;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: { key: string; message: string; value?: string }[]) {
+    super(
+      'Invalid configuration:\n' +
+        problems
+          .map((p) => `  ${p.key}: ${p.message}${p.value === undefined ? '' : ` (got ${p.value})`}`)
+          .join('\n'),
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+/** Values of these keys are never echoed back, even in error messages. */
+const isSecretKey = (key: string) => key.startsWith('SECRET_') || key === 'DATABASE_URL';
+
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const key = String(issue.path[0] ?? '(environment)');
+      const raw = env[key];
+      return {
+        key,
+        message: issue.message,
+        value: raw === undefined || isSecretKey(key) ? undefined : JSON.stringify(raw),
+      };
+    });
+    throw new ConfigError(problems);
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(repoRoot, e.DATA_DIR);
+  const port = e.PORT;
+  const store: StoreConfig = e.DATABASE_URL
+    ? { kind: 'server', url: e.DATABASE_URL, poolMax: e.DB_POOL_MAX }
+    : {
+        kind: 'embedded',
+        dataDir: e.EMBEDDED_STORE === 'memory' ? null : path.join(dataDir, 'pg'),
+        maxConnections: e.EMBEDDED_MAX_CONNECTIONS,
+        port: e.EMBEDDED_PORT,
+        poolMax: e.DB_POOL_MAX,
+      };
+  return {
+    env: e.NODE_ENV,
+    mode: e.ENTRA_CLIENT_ID ? 'production' : 'demo',
+    http: {
+      port,
+      host: e.HOST,
+      publicUrl: (e.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/$/, ''),
+      bodyLimit: e.HTTP_BODY_LIMIT,
+      tabsDir: path.resolve(repoRoot, e.TABS_DIR ?? 'tabs/dist'),
+    },
+    log: { level: e.LOG_LEVEL, pretty: e.LOG_PRETTY ?? false },
+    store,
+    dataDir,
+    jobs: {
+      enabled: e.JOBS_ENABLED,
+      processEveryMs: e.JOBS_PROCESS_EVERY_MS,
+      lockLifetimeMs: e.JOBS_LOCK_LIFETIME_MS,
+      maxConcurrency: e.JOBS_MAX_CONCURRENCY,
+    },
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    entra:
+      e.ENTRA_CLIENT_ID && e.SECRET_ENTRA_CLIENT_SECRET
+        ? { clientId: e.ENTRA_CLIENT_ID, clientSecret: e.SECRET_ENTRA_CLIENT_SECRET }
+        : null,
+  };
+}

@@ -1,0 +1,7 @@
+/**
+ * Every feature's tables, gathered for drizzle-kit (migrations) and for typed queries.
+ * A feature folder owns its tables in `<feature>/<feature>.schema.ts` and is re-exported here.
+ * The job queue's table (`agenda_jobs`) is created by a hand-written migration
+ * from @agendajs/postgres-backend's own DDL, so that replicas never race to create it.
+ */
+export {};
