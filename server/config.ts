@@ -60,7 +60,7 @@ const envSchema = z
     HTTP_BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/, 'must look like 100kb or 1mb').default('1mb'),
     TABS_DIR: optional(z.string().min(1)),
 
-    ENTRA_CLIENT_ID: optional(z.uuid({ message: 'must be the application (client) id, a GUID' })),
+    ENTRA_CLIENT_ID: optional(z.guid({ message: 'must be the application (client) id, a GUID' })),
     SECRET_ENTRA_CLIENT_SECRET: optional(z.string().min(8, 'must be at least 8 characters')),
   })
   .superRefine((env, ctx) => {

@@ -5,6 +5,7 @@ import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import lockfile from 'proper-lockfile';
 import type { Logger } from '../log.js';
 import { OperationalError } from '../errors.js';
+import { loadClusterSeed } from './cluster-seed.js';
 
 export interface EmbeddedPostgres {
   /** Connection URL of the loopback socket that serves the database. */
@@ -50,7 +51,8 @@ export async function startEmbeddedPostgres(opts: {
   }
   const started = Date.now();
   try {
-    const db = await PGlite.create(opts.dataDir ?? 'memory://');
+    const isNew = !opts.dataDir || !(await fs.stat(path.join(opts.dataDir, 'PG_VERSION')).catch(() => null));
+    const db = await PGlite.create(opts.dataDir ?? 'memory://', isNew ? { loadDataDir: await loadClusterSeed() } : {});
     const server = new PGLiteSocketServer({
       db,
       host: '127.0.0.1',
@@ -60,7 +62,7 @@ export async function startEmbeddedPostgres(opts: {
     await server.start();
     const conn = server.getServerConn();
     opts.log.info(
-      { dataDir: opts.dataDir ?? 'memory', conn, ms: Date.now() - started },
+      { dataDir: opts.dataDir ?? 'memory', created: isNew, conn, ms: Date.now() - started },
       'embedded PostgreSQL ready',
     );
     return {
