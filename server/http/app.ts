@@ -61,6 +61,8 @@ export function createHttpApp(deps: HttpDeps): Express {
     helmet({
       // Teams shows the tabs in an iframe: X-Frame-Options would block it; CSP names who may frame us.
       frameguard: false,
+      // Teams opens sign-in pop-ups from the tab (authentication.authenticate) and reads their result.
+      crossOriginOpenerPolicy: { policy: 'same-origin-allow-popups' },
       contentSecurityPolicy: {
         directives: {
           'default-src': ["'self'"],
