@@ -4,4 +4,5 @@
  * The job queue's table (`agenda_jobs`) is created by a hand-written migration
  * from @agendajs/postgres-backend's own DDL, so that replicas never race to create it.
  */
-export {};
+export * from '../orgs/orgs.schema.js';
+export * from '../audit/audit.schema.js';
