@@ -31,6 +31,11 @@ const httpUrl = z
     message: 'must be an http:// or https:// URL',
   });
 
+const httpsUrl = z
+  .string()
+  .refine((v) => URL.canParse(v) && new URL(v).protocol === 'https:', { message: 'must be an https:// URL' })
+  .transform((v) => v.replace(/\/$/, ''));
+
 /** Empty strings in the environment mean "not set". */
 const optional = <T extends z.ZodTypeAny>(schema: T) =>
   z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
@@ -60,6 +65,19 @@ const envSchema = z
     HTTP_BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/, 'must look like 100kb or 1mb').default('1mb'),
     TABS_DIR: optional(z.string().min(1)),
 
+    SESSION_TTL_HOURS: optional(int(1, 24 * 30)).default(12),
+    RATE_SIGNIN_PER_MINUTE: optional(int(1, 10_000)).default(20),
+    RATE_DESTRUCTIVE_PER_MINUTE_MEMBER: optional(int(1, 10_000)).default(30),
+    RATE_DESTRUCTIVE_PER_MINUTE_ORG: optional(int(1, 100_000)).default(120),
+
+    SIMULATOR_SEED: z.string().min(1).default('contoso'),
+    SIMULATOR_USERS: optional(int(1, 1_000_000)).default(200),
+    SIMULATOR_PORT: optional(int(0, 65535)).default(0),
+    SIMULATOR_TLS_DIR: optional(z.string().min(1)),
+
+    ENTRA_AUTHORITY_HOST: optional(httpsUrl).default('https://login.microsoftonline.com'),
+    ENTRA_V1_ISSUER_HOST: optional(httpsUrl).default('https://sts.windows.net'),
+    ENTRA_API_AUDIENCE: optional(z.string().min(1)),
     ENTRA_CLIENT_ID: optional(z.guid({ message: 'must be the application (client) id, a GUID' })),
     SECRET_ENTRA_CLIENT_SECRET: optional(z.string().min(8, 'must be at least 8 characters')),
   })
@@ -102,7 +120,14 @@ export interface Config {
   env: 'development' | 'production' | 'test';
   /** demo: the simulated tenant stands in for Microsoft 365 (no Entra app configured). */
   mode: 'demo' | 'production';
-  http: { port: number; host: string | undefined; publicUrl: string; bodyLimit: string; tabsDir: string };
+  http: {
+    port: number;
+    host: string | undefined;
+    /** Where people and Teams reach this server; null: the address it listens on (PORT=0, tests). */
+    publicUrl: string | null;
+    bodyLimit: string;
+    tabsDir: string;
+  };
   log: { level: string; pretty: boolean };
   store: StoreConfig;
   dataDir: string;
@@ -113,7 +138,11 @@ export interface Config {
     maxConcurrency: number;
   };
   shutdownTimeoutMs: number;
-  entra: { clientId: string; clientSecret: string } | null;
+  /** The multi-tenant Entra app (production); null in demo mode, where the simulated tenant provides one. */
+  entra: { clientId: string; clientSecret: string; authorityHost: string; v1IssuerHost: string; apiAudience: string | null } | null;
+  simulator: { seed: string; users: number; port: number; tlsDir: string };
+  sessions: { ttlMs: number };
+  rateLimits: { signInPerMinute: number; destructivePerMinutePerMember: number; destructivePerMinutePerOrg: number };
 }
 
 export class ConfigError extends Error {
@@ -163,7 +192,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     http: {
       port,
       host: e.HOST,
-      publicUrl: (e.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/$/, ''),
+      publicUrl: e.PUBLIC_URL ? e.PUBLIC_URL.replace(/\/$/, '') : port === 0 ? null : `http://localhost:${port}`,
       bodyLimit: e.HTTP_BODY_LIMIT,
       tabsDir: path.resolve(repoRoot, e.TABS_DIR ?? 'tabs/dist'),
     },
@@ -179,7 +208,25 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     entra:
       e.ENTRA_CLIENT_ID && e.SECRET_ENTRA_CLIENT_SECRET
-        ? { clientId: e.ENTRA_CLIENT_ID, clientSecret: e.SECRET_ENTRA_CLIENT_SECRET }
+        ? {
+            clientId: e.ENTRA_CLIENT_ID,
+            clientSecret: e.SECRET_ENTRA_CLIENT_SECRET,
+            authorityHost: e.ENTRA_AUTHORITY_HOST,
+            v1IssuerHost: e.ENTRA_V1_ISSUER_HOST,
+            apiAudience: e.ENTRA_API_AUDIENCE ?? null,
+          }
         : null,
+    simulator: {
+      seed: e.SIMULATOR_SEED,
+      users: e.SIMULATOR_USERS,
+      port: e.SIMULATOR_PORT,
+      tlsDir: path.resolve(repoRoot, e.SIMULATOR_TLS_DIR ?? path.join(e.DATA_DIR, 'tls')),
+    },
+    sessions: { ttlMs: e.SESSION_TTL_HOURS * 3600_000 },
+    rateLimits: {
+      signInPerMinute: e.RATE_SIGNIN_PER_MINUTE,
+      destructivePerMinutePerMember: e.RATE_DESTRUCTIVE_PER_MINUTE_MEMBER,
+      destructivePerMinutePerOrg: e.RATE_DESTRUCTIVE_PER_MINUTE_ORG,
+    },
   };
 }

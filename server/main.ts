@@ -7,11 +7,20 @@ import { createLogger, type Logger } from './log.js';
 import { openStore, type Store } from './db/store.js';
 import { createAgendaQueue } from './jobs/agenda.queue.js';
 import type { JobQueue } from './jobs/job-queue.js';
-import { createHttpApp } from './http/app.js';
-import { metaRouter } from './system/meta.routes.js';
+import { createHttpApp, type HttpApp } from './http/app.js';
+import { createRateLimits } from './http/rate-limit.js';
+import { registerMetaRoutes } from './system/meta.routes.js';
+import { startSimulator, type Simulator } from './simulator/simulator.js';
+import { createEntraTokenValidator } from './orgs/entra-tokens.js';
+import { createSessions } from './orgs/sessions.js';
+import { createOrgsService, type OrgsService } from './orgs/orgs.service.js';
+import { createSignIn } from './orgs/sign-in.js';
+import { createAuthenticate, createMemberGuard } from './orgs/auth.middleware.js';
+import { registerAuthRoutes, registerOrgRoutes } from './orgs/orgs.routes.js';
+import { registerAuditRoutes } from './audit/audit.routes.js';
 
 /**
- * The composition root: config -> store -> drivers -> jobs -> http.
+ * The composition root: config -> store -> drivers -> services -> jobs -> http.
  * The only place that picks implementations.
  */
 
@@ -20,8 +29,14 @@ export interface Offramp {
   readonly log: Logger;
   readonly store: Store;
   readonly jobs: JobQueue;
+  readonly orgs: OrgsService;
+  /** The simulated Microsoft 365 tenant (demo mode only). */
+  readonly simulator: Simulator | null;
+  readonly http: HttpApp;
   /** Base URL of the HTTP server, e.g. http://127.0.0.1:3978 */
   readonly url: string;
+  /** Where people reach it (PUBLIC_URL, or `url`). */
+  readonly publicUrl: string;
   /** Graceful stop: not ready, stop taking jobs (finish or release them), close HTTP, close the store. */
   close(): Promise<void>;
 }
@@ -37,6 +52,13 @@ export async function startOfframp(config: Config, opts: StartOptions = {}): Pro
   const started = Date.now();
   const store = await openStore(config.store, log);
 
+  // Listen first (answering 503 until ready), so that the public address is known when PORT=0.
+  let handler: http.RequestListener = (_req, res) => {
+    res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' });
+    res.end(JSON.stringify({ error: { code: 'starting', message: 'Offramp is starting.' } }));
+  };
+  const server = http.createServer((req, res) => handler(req, res));
+  let simulator: Simulator | null = null;
   const jobs = createAgendaQueue({
     pool: store.pool,
     notifications: store.kind === 'server' ? 'postgres' : 'in-process',
@@ -46,24 +68,20 @@ export async function startOfframp(config: Config, opts: StartOptions = {}): Pro
     maxConcurrency: config.jobs.maxConcurrency,
     log,
   });
+  const abort = async (err: unknown): Promise<never> => {
+    server.close();
+    await jobs.stop(0).catch(() => undefined);
+    await simulator?.close().catch(() => undefined);
+    await store.close().catch(() => undefined);
+    throw err;
+  };
 
   let closing = false;
-  const app = createHttpApp({
-    config,
-    log,
-    apiRouters: [metaRouter(config)],
-    readiness: async () => {
-      if (closing) throw new Error('Shutting down.');
-      await store.ping();
-      if (config.jobs.enabled && !jobs.running) throw new Error('The job queue is not running.');
-      return { store: 'ok', jobs: 'ok' };
-    },
-  });
-
-  const server = http.createServer(app);
+  let httpApp: HttpApp;
+  let url: string;
+  let publicUrl: string;
+  let orgs: OrgsService;
   try {
-    await opts.setup?.({ jobs, store });
-    if (config.jobs.enabled) await jobs.start();
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(config.http.port, config.http.host, () => {
@@ -71,16 +89,90 @@ export async function startOfframp(config: Config, opts: StartOptions = {}): Pro
         resolve();
       });
     });
+    const address = server.address() as AddressInfo;
+    const host = config.http.host && config.http.host !== '0.0.0.0' && config.http.host !== '::' ? config.http.host : '127.0.0.1';
+    url = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+    publicUrl = config.http.publicUrl ?? url;
+
+    // Microsoft 365: the customer's multi-tenant Entra app, or in demo mode the simulated tenant's.
+    if (config.mode === 'demo') {
+      simulator = await startSimulator({
+        tlsDir: config.simulator.tlsDir,
+        seed: config.simulator.seed,
+        users: config.simulator.users,
+        port: config.simulator.port,
+        log,
+        browserBaseUrl: `${publicUrl}/simulator`,
+      });
+    }
+    const entra = simulator
+      ? {
+          clientId: simulator.demoApp.clientId,
+          clientSecret: simulator.demoApp.clientSecret,
+          authorityHost: simulator.url,
+          v1IssuerHost: `${simulator.url}/sts`,
+          apiAudience: null,
+        }
+      : config.entra!;
+    const validator = createEntraTokenValidator({
+      authorityHost: entra.authorityHost,
+      v1IssuerHost: entra.v1IssuerHost,
+      clientId: entra.clientId,
+      apiAudiences: [entra.clientId, entra.apiAudience ?? `api://${new URL(publicUrl).host}/${entra.clientId}`],
+    });
+    const sessions = createSessions(store.db, config.sessions.ttlMs);
+    orgs = createOrgsService(store.db);
+    const signIn = createSignIn({
+      authorityHost: entra.authorityHost,
+      clientId: entra.clientId,
+      clientSecret: entra.clientSecret,
+      redirectUri: `${publicUrl}/auth/callback`,
+      validator,
+      db: store.db,
+      log,
+    });
+    const limits = createRateLimits(store.pool, config.rateLimits);
+
+    httpApp = createHttpApp({
+      config,
+      log,
+      guards: {
+        authenticate: createAuthenticate({ validator, sessions, orgs }),
+        member: createMemberGuard({ orgs, db: store.db }),
+        destructiveLimit: limits.destructiveLimit,
+      },
+      register: [
+        ({ api }) => registerMetaRoutes(api, config),
+        ({ api, root }) =>
+          registerAuthRoutes(root, api, {
+            signIn,
+            sessions,
+            orgs,
+            secureCookies: publicUrl.startsWith('https:'),
+            sessionTtlMs: config.sessions.ttlMs,
+            via: simulator ? 'demo' : 'microsoft',
+            signInLimit: limits.signInLimit,
+          }),
+        ({ api }) => registerOrgRoutes(api, { orgs, publicUrl }),
+        ({ api }) => registerAuditRoutes(api, { db: store.db }),
+      ],
+      mounts: simulator ? [{ path: '/simulator', router: simulator.browserRouter }] : [],
+      readiness: async () => {
+        if (closing) throw new Error('Shutting down.');
+        await store.ping();
+        if (config.jobs.enabled && !jobs.running) throw new Error('The job queue is not running.');
+        return { store: 'ok', jobs: 'ok' };
+      },
+    });
+
+    await opts.setup?.({ jobs, store });
+    if (config.jobs.enabled) await jobs.start();
   } catch (err) {
-    await jobs.stop(0).catch(() => undefined);
-    await store.close().catch(() => undefined);
-    throw err;
+    return abort(err);
   }
-  const address = server.address() as AddressInfo;
-  const host = config.http.host && config.http.host !== '0.0.0.0' && config.http.host !== '::' ? config.http.host : '127.0.0.1';
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+  handler = httpApp.app;
   log.info(
-    { url, mode: config.mode, store: store.kind, jobs: config.jobs.enabled, ms: Date.now() - started },
+    { url, publicUrl, mode: config.mode, store: store.kind, jobs: config.jobs.enabled, ms: Date.now() - started },
     'Offramp is ready',
   );
 
@@ -96,11 +188,12 @@ export async function startOfframp(config: Config, opts: StartOptions = {}): Pro
       const cut = setTimeout(() => server.closeAllConnections(), 2_000);
       await httpClosed;
       clearTimeout(cut);
+      await simulator?.close();
       await store.close();
       log.info({ unfinishedJobs: unfinished }, 'stopped');
     })());
 
-  return { config, log, store, jobs, url, close };
+  return { config, log, store, jobs, orgs, simulator, http: httpApp, url, publicUrl, close };
 }
 
 /** Runs the process: configuration from the environment, stop on SIGTERM / SIGINT. */
@@ -124,7 +217,7 @@ export async function runMain(opts: Omit<StartOptions, 'log'> = {}): Promise<Off
     process.exit(1);
   }
   if (config.mode === 'demo') {
-    log.info(`Open ${config.http.publicUrl}/tabs/ (demo mode: no Microsoft 365 app configured)`);
+    log.info(`Open ${offramp.publicUrl}/tabs/ (demo mode: the simulated Microsoft 365 tenant stands in for yours)`);
   }
 
   let stopping = false;

@@ -1,22 +1,34 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import express, { type Express, type Router } from 'express';
+import express, { type Express, type Request, type Response, type Router } from 'express';
+import cookieParser from 'cookie-parser';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
+import { createApiRoutes, type ApiRoutes, type Guards } from './api-router.js';
 import { apiNotFound, errorMiddleware } from './errors.middleware.js';
+import './request-context.js';
 
 export interface HttpDeps {
   config: Config;
   log: Logger;
   /** Resolves when the process can serve traffic; rejects naming what is not ready. */
   readiness: () => Promise<Record<string, 'ok'>>;
-  /** Feature routers mounted under /api/v1. */
-  apiRouters: Router[];
+  guards: Guards;
+  /** Features add their routes: `api` is mounted at /api/v1, `root` at /. */
+  register: ((routes: { api: ApiRoutes; root: ApiRoutes }) => void)[];
+  /** Routers mounted as they are (the simulated tenant's sign-in page in demo mode). */
+  mounts?: { path: string; router: Router }[];
   /** The Bot Framework endpoint, when the bot is enabled. */
-  botHandler?: express.RequestHandler;
+  botHandler?: (req: Request, res: Response) => Promise<void> | void;
+}
+
+export interface HttpApp {
+  app: Express;
+  /** Every route with the access it declares (API and root). */
+  routes: { api: ApiRoutes; root: ApiRoutes };
 }
 
 /** Hosts that frame our tabs (Teams on the web and desktop, Outlook, the Microsoft 365 app). */
@@ -33,7 +45,7 @@ const TEAMS_FRAME_ANCESTORS = [
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{8,64}$/;
 
-export function createHttpApp(deps: HttpDeps): Express {
+export function createHttpApp(deps: HttpDeps): HttpApp {
   const { config, log } = deps;
   const app = express();
   app.disable('x-powered-by');
@@ -78,10 +90,13 @@ export function createHttpApp(deps: HttpDeps): Express {
     }),
   );
 
-  app.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' });
-  });
-  app.get('/readyz', async (req, res) => {
+  app.use(cookieParser());
+
+  const root = createApiRoutes(deps.guards);
+  const api = createApiRoutes(deps.guards);
+
+  root.get('/healthz', 'public', () => ({ status: 'ok' }));
+  root.get('/readyz', 'public', async (req, res) => {
     try {
       const checks = await deps.readiness();
       res.json({ status: 'ready', checks });
@@ -92,19 +107,10 @@ export function createHttpApp(deps: HttpDeps): Express {
     }
   });
 
-  const api = express.Router();
-  api.use(express.json({ limit: config.http.bodyLimit }));
-  api.use((_req, res, next) => {
-    res.setHeader('Cache-Control', 'no-store');
-    next();
-  });
-  for (const router of deps.apiRouters) api.use(router);
-  api.use(apiNotFound);
-  app.use('/api/v1', api);
-
-  // Reserved for the Teams bot (Bot Framework activities).
-  app.post(
+  // Reserved for the Teams bot (Bot Framework activities, authenticated by the bot adapter).
+  root.post(
     '/api/messages',
+    'public',
     deps.botHandler ??
       ((req, res) => {
         res.status(501).json({
@@ -113,20 +119,36 @@ export function createHttpApp(deps: HttpDeps): Express {
       }),
   );
 
-  app.use(tabsRouter(config.http.tabsDir));
-  app.get('/', (_req, res) => res.redirect(302, '/tabs/'));
+  for (const register of deps.register) register({ api, root });
+  registerTabs(root, config.http.tabsDir);
+
+  const apiMount = express.Router();
+  apiMount.use(express.json({ limit: config.http.bodyLimit }));
+  apiMount.use((_req, res, next) => {
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
+  apiMount.use(api.router);
+  apiMount.use(apiNotFound);
+  app.use('/api/v1', apiMount);
+
+  for (const m of deps.mounts ?? []) app.use(m.path, m.router);
+  app.use('/tabs', express.static(config.http.tabsDir, { index: false, maxAge: '1h' }));
+  app.use(root.router);
   app.use(apiNotFound);
   app.use(errorMiddleware);
-  return app;
+  return { app, routes: { api, root } };
 }
 
 /** The built tab pages under /tabs/, with every deep link answered by the single page app. */
-function tabsRouter(tabsDir: string): Router {
-  const router = express.Router();
+function registerTabs(root: ApiRoutes, tabsDir: string): void {
   const index = path.join(tabsDir, 'index.html');
-  router.use('/tabs', express.static(tabsDir, { index: false, maxAge: '1h', immutable: false }));
-  router.get(['/tabs', '/tabs/{*rest}'], (req, res, next) => {
-    if (path.extname(req.path) && !req.path.endsWith('.html')) return next(); // a missing asset: 404
+  root.get('/', 'public', (_req, res) => res.redirect(302, '/tabs/'));
+  root.get('/tabs{/*rest}', 'public', (req, res) => {
+    if (path.extname(req.path) && !req.path.endsWith('.html')) {
+      res.status(404).type('text/plain').send('Not found.'); // a missing asset
+      return;
+    }
     if (!fs.existsSync(index)) {
       res.status(503).type('text/plain').send('The tab pages are not built yet: run `npm run build`, then reload.');
       return;
@@ -134,5 +156,4 @@ function tabsRouter(tabsDir: string): Router {
     res.setHeader('Cache-Control', 'no-cache');
     res.sendFile(index);
   });
-  return router;
 }

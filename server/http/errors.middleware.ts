@@ -23,7 +23,11 @@ export const errorMiddleware: ErrorRequestHandler = (err, req, res, _next) => {
     res.status(status).json({ error: { ...body, requestId } } satisfies ErrorBody);
   };
 
-  if (err instanceof UserError) return send(err.status, { code: err.code, message: err.message, details: err.details });
+  if (err instanceof UserError) {
+    const retryAfter = (err.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+    if (err.status === 429 && typeof retryAfter === 'number') res.setHeader('Retry-After', String(retryAfter));
+    return send(err.status, { code: err.code, message: err.message, details: err.details });
+  }
   if (err instanceof ZodError) {
     return send(400, {
       code: 'invalid_request',

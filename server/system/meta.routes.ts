@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import express, { type Router } from 'express';
+import type { ApiRoutes } from '../http/api-router.js';
 import type { Config } from '../config.js';
 import { sourcePath } from '../paths.js';
 
@@ -8,23 +8,20 @@ export interface Meta {
   version: string;
   mode: 'demo' | 'production';
   store: 'embedded' | 'server';
+  auth: { mode: 'demo' | 'microsoft' };
   time: string;
 }
 
 const version = (JSON.parse(fs.readFileSync(sourcePath('package.json'), 'utf8')) as { version: string }).version;
 
 /** What the tabs show in their frame: the product's version, its mode and its store. */
-export function metaRouter(config: Config): Router {
-  const router = express.Router();
-  router.get('/meta', (_req, res) => {
-    const meta: Meta = {
-      name: 'Offramp',
-      version,
-      mode: config.mode,
-      store: config.store.kind,
-      time: new Date().toISOString(),
-    };
-    res.json(meta);
-  });
-  return router;
+export function registerMetaRoutes(api: ApiRoutes, config: Config): void {
+  api.get('/meta', 'public', (): Meta => ({
+    name: 'Offramp',
+    version,
+    mode: config.mode,
+    store: config.store.kind,
+    auth: { mode: config.mode === 'demo' ? 'demo' : 'microsoft' },
+    time: new Date().toISOString(),
+  }));
 }

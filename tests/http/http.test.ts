@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { z } from 'zod';
 import { badRequest, OperationalError } from '../../server/errors.js';
+import type { ApiRoutes } from '../../server/http/api-router.js';
 import { createHttpApp } from '../../server/http/app.js';
 import type { Offramp } from '../../server/main.js';
 import { startTestApp } from '../support/app.js';
@@ -85,27 +86,29 @@ describe('the error middleware', () => {
     await fs.writeFile(path.join(tabsDir, 'index.html'), '<!doctype html><title>shell</title>');
     await fs.mkdir(path.join(tabsDir, 'assets'));
     await fs.writeFile(path.join(tabsDir, 'assets', 'app.js'), 'console.log(1)');
-    const router = express.Router();
-    router.post('/echo', (req, res) => {
-      const body = z.object({ name: z.string().min(1), count: z.number().int() }).parse(req.body);
-      res.json(body);
-    });
-    router.get('/user-fault', () => {
-      throw badRequest('bad_when', 'The date "someday" is not a date I understand.', { field: 'when' });
-    });
-    router.get('/store-down', () => {
-      throw new OperationalError('store_unavailable', 'The store does not answer.', { retryAfterSeconds: 5 });
-    });
-    router.get('/bug', () => {
-      throw new Error('secret internals: token=abc');
-    });
-    const app = createHttpApp({
+    const routes = ({ api }: { api: ApiRoutes }) => {
+      api.post('/echo', 'public', (req) => z.object({ name: z.string().min(1), count: z.number().int() }).parse(req.body));
+      api.get('/user-fault', 'public', () => {
+        throw badRequest('bad_when', 'The date "someday" is not a date I understand.', { field: 'when' });
+      });
+      api.get('/store-down', 'public', () => {
+        throw new OperationalError('store_unavailable', 'The store does not answer.', { retryAfterSeconds: 5 });
+      });
+      api.get('/bug', 'public', () => {
+        throw new Error('secret internals: token=abc');
+      });
+    };
+    const refuse: express.RequestHandler = () => {
+      throw new Error('no route here needs a guard');
+    };
+    const { app } = createHttpApp({
       config: testConfig({ TABS_DIR: tabsDir, HTTP_BODY_LIMIT: '1kb' }),
       log: silentLog,
       readiness: async () => {
         throw new Error('The job queue is not running.');
       },
-      apiRouters: [router],
+      guards: { authenticate: refuse, member: () => refuse, destructiveLimit: refuse },
+      register: [routes],
     });
     server = http.createServer(app);
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));

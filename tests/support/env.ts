@@ -11,6 +11,9 @@ export function testEnv(overrides: Record<string, string | undefined> = {}): Rec
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     EMBEDDED_STORE: 'memory',
     JOBS_PROCESS_EVERY_MS: '200',
+    // The certificate jest's global setup made and trusts (NODE_EXTRA_CA_CERTS).
+    SIMULATOR_TLS_DIR: process.env.SIMULATOR_TLS_DIR,
+    SIMULATOR_USERS: '40',
     ...overrides,
   };
 }
