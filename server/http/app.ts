@@ -7,7 +7,7 @@ import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
-import { createApiRoutes, type ApiRoutes, type Guards } from './api-router.js';
+import { createApiRoutes, ROUTE_ACCESS, type ApiRoutes, type Guards, type RouteSpec } from './api-router.js';
 import { apiNotFound, errorMiddleware } from './errors.middleware.js';
 import './request-context.js';
 
@@ -132,7 +132,13 @@ export function createHttpApp(deps: HttpDeps): HttpApp {
   apiMount.use(apiNotFound);
   app.use('/api/v1', apiMount);
 
-  for (const m of deps.mounts ?? []) app.use(m.path, m.router);
+  for (const m of deps.mounts ?? []) {
+    // A mounted router is declared public as a whole (route-coverage tests skip what it holds).
+    const mounted = express.Router() as Router & { [ROUTE_ACCESS]?: RouteSpec };
+    mounted.use(m.router);
+    mounted[ROUTE_ACCESS] = { method: 'get', path: `${m.path}/*`, access: 'public', destructive: false };
+    app.use(m.path, mounted);
+  }
   app.use('/tabs', express.static(config.http.tabsDir, { index: false, maxAge: '1h' }));
   app.use(root.router);
   app.use(apiNotFound);

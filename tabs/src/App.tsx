@@ -1,11 +1,16 @@
 import type { ComponentType } from 'react';
 import { Navigate, RouterProvider, createBrowserRouter, type RouteObject } from 'react-router';
+import { BASENAME } from './app/basename';
 import { MetaProvider } from './app/MetaProvider';
 import { NAV, type PageId } from './app/navigation';
+import { OrgProvider } from './app/OrgProvider';
+import { SessionProvider } from './app/SessionProvider';
 import { AppShell } from './components/AppShell';
+import { RequirePermission } from './components/RequirePermission';
 import { AuditPage } from './pages/audit/AuditPage';
 import { BillingPage } from './pages/billing/BillingPage';
 import { IntegrationsPage } from './pages/integrations/IntegrationsPage';
+import { InvitePage } from './pages/invite/InvitePage';
 import { NewOffboardingPage } from './pages/new/NewOffboardingPage';
 import { PrivacyPage, TermsPage } from './pages/legal/LegalPages';
 import { NotFoundPage } from './pages/not-found/NotFoundPage';
@@ -13,10 +18,10 @@ import { OffboardingsPage } from './pages/offboardings/OffboardingsPage';
 import { QueuePage } from './pages/queue/QueuePage';
 import { TeamPage } from './pages/team/TeamPage';
 import { TenantsPage } from './pages/tenants/TenantsPage';
+import { WelcomePage } from './pages/welcome/WelcomePage';
 import { HostThemeProvider } from './theme/HostThemeProvider';
 
-/** The server serves the built pages here; Teams static tabs open /tabs/<page> directly. */
-export const BASENAME = '/tabs';
+export { BASENAME };
 
 const pages: Record<PageId, ComponentType> = {
   queue: QueuePage,
@@ -38,8 +43,17 @@ const routes: RouteObject[] = [
       { path: 'index.html', element: <Navigate to="/queue" replace /> },
       ...NAV.map((entry) => {
         const Component = pages[entry.id];
-        return { path: entry.path.slice(1), element: <Component /> };
+        return {
+          path: entry.path.slice(1),
+          element: (
+            <RequirePermission entry={entry}>
+              <Component />
+            </RequirePermission>
+          ),
+        };
       }),
+      { path: 'welcome', element: <WelcomePage /> },
+      { path: 'invite/:token', element: <InvitePage /> },
       { path: 'privacy', element: <PrivacyPage /> },
       { path: 'terms', element: <TermsPage /> },
       { path: '*', element: <NotFoundPage /> },
@@ -53,7 +67,11 @@ export function App() {
   return (
     <HostThemeProvider>
       <MetaProvider>
-        <RouterProvider router={router} />
+        <SessionProvider>
+          <OrgProvider>
+            <RouterProvider router={router} />
+          </OrgProvider>
+        </SessionProvider>
       </MetaProvider>
     </HostThemeProvider>
   );

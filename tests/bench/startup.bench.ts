@@ -43,7 +43,7 @@ async function timeToReady(args: string[], env: Record<string, string>, url: (po
   }
 }
 
-const main = path.join(repoRoot, 'dist', 'server', 'main.js');
+const main = path.join(repoRoot, 'dist', 'server', 'start.js');
 if (!fs.existsSync(main)) throw new Error('Build first: npm run build');
 const bare = `require('node:http').createServer((q, s) => s.end('ok')).listen(process.env.PORT)`;
 

@@ -9,14 +9,15 @@ import { json } from '../support/json.js';
  * What `npm start` runs after building: the compiled server, on the embedded defaults with a
  * new data folder, as on a fresh clone. (`npm test` builds first.)
  */
-describe('the compiled server started as `npm start` starts it', () => {
+describe('the compiled server started as `npm start` starts it (dist/server/start.js)', () => {
   it('serves /readyz, the tabs and the API on a new data folder, then stops cleanly on SIGTERM', async () => {
-    const main = path.join(repoRoot, 'dist', 'server', 'main.js');
+    const main = path.join(repoRoot, 'dist', 'server', 'start.js');
     await expect(fs.access(main)).resolves.toBeUndefined();
     const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'offramp-start-'));
     const port = 39_000 + Math.floor(Math.random() * 900);
     const child = spawn(process.execPath, [main], {
       cwd: repoRoot,
+      // As on a fresh machine: nothing trusted beforehand; start.js trusts the simulator's certificate.
       env: { PATH: process.env.PATH, PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
@@ -36,8 +37,12 @@ describe('the compiled server started as `npm start` starts it', () => {
       expect(page.status).toBe(200);
       expect(await page.text()).toMatch(/<div id="root">/);
       expect(await json(await fetch(`${base}/api/v1/meta`))).toMatchObject({ mode: 'demo', store: 'embedded' });
-      // The data folder now holds the database, guarded by its lock.
-      expect(await fs.readdir(dataDir)).toEqual(expect.arrayContaining(['pg', 'pg.lock']));
+      // The data folder now holds the database (guarded by its lock) and the simulator's certificate.
+      expect(await fs.readdir(dataDir)).toEqual(expect.arrayContaining(['pg', 'pg.lock', 'tls']));
+      // Demo sign-in works end to end: the server trusts the simulated tenant's https.
+      const signIn = await fetch(`${base}/auth/signin?returnTo=/tabs/`, { redirect: 'manual' });
+      expect(signIn.status).toBe(302);
+      expect(signIn.headers.get('location')).toContain(`http://localhost:${port}/simulator/organizations/oauth2/v2.0/authorize`);
     } finally {
       child.kill('SIGTERM');
     }

@@ -54,6 +54,59 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** Defaults to DEFAULT_TIMEOUT_MS; 0 for none. */
   timeoutMs?: number;
+  /**
+   * A 401 answer is expected (e.g. asking whether there is a session): do not tell the
+   * app that the person was signed out.
+   */
+  expectUnauthenticated?: boolean;
+}
+
+// ---- how requests are authenticated ------------------------------------------------------
+//
+// Inside Teams the SessionProvider hands us a Teams SSO token: every call sends it as a
+// bearer token and a 401 fetches a fresh one once. Outside Teams the browser's cookie
+// session carries the person; every call that changes something sends the session's
+// CSRF token in `x-csrf-token`.
+
+interface AuthState {
+  bearer: string | null;
+  refreshBearer: (() => Promise<string | null>) | null;
+  csrfToken: string | null;
+}
+
+const auth: AuthState = { bearer: null, refreshBearer: null, csrfToken: null };
+const unauthenticatedListeners = new Set<(err: ApiError) => void>();
+
+/** Sends `Authorization: Bearer <token>` from now on; `refresh` gets a new token after a 401. */
+export function setBearerAuth(token: string, refresh: () => Promise<string | null>): void {
+  auth.bearer = token;
+  auth.refreshBearer = refresh;
+  auth.csrfToken = null;
+}
+
+/** Uses the cookie session from now on, sending `csrfToken` with every non-GET call. */
+export function setCookieAuth(csrfToken: string | null): void {
+  auth.bearer = null;
+  auth.refreshBearer = null;
+  auth.csrfToken = csrfToken;
+}
+
+/** Which credentials calls carry now. */
+export function authTransport(): 'bearer' | 'cookie' {
+  return auth.bearer ? 'bearer' : 'cookie';
+}
+
+/** The headers that authenticate a request of `method`: for fetches made outside apiGet & co. */
+export function authHeaders(method = 'GET'): Record<string, string> {
+  if (auth.bearer) return { Authorization: `Bearer ${auth.bearer}` };
+  if (method !== 'GET' && method !== 'HEAD' && auth.csrfToken) return { 'x-csrf-token': auth.csrfToken };
+  return {};
+}
+
+/** Called when the server answers 401 to a call that expected a session (the person was signed out). */
+export function onUnauthenticated(listener: (err: ApiError) => void): () => void {
+  unauthenticatedListeners.add(listener);
+  return () => unauthenticatedListeners.delete(listener);
 }
 
 /** `/meta` or `meta` or `/api/v1/meta` -> `/api/v1/meta`, with the query appended. */
@@ -126,9 +179,38 @@ function errorFromResponse(method: string, url: string, res: Response, text: str
 }
 
 async function request<T>(method: string, path: string, body: unknown, opts: RequestOptions = {}): Promise<T> {
+  const bearerUsed = auth.bearer;
+  try {
+    return await send<T>(method, path, body, opts);
+  } catch (err) {
+    if (!(err instanceof ApiError) || err.status !== 401) throw err;
+    // A Teams token expires after about an hour: get a fresh one and try once more.
+    if (bearerUsed && auth.refreshBearer) {
+      const fresh = await auth.refreshBearer().catch(() => null);
+      if (fresh) {
+        auth.bearer = fresh;
+        try {
+          return await send<T>(method, path, body, opts);
+        } catch (again) {
+          if (again instanceof ApiError && again.status === 401 && !opts.expectUnauthenticated) {
+            for (const listener of unauthenticatedListeners) listener(again);
+          }
+          throw again;
+        }
+      }
+    }
+    if (!opts.expectUnauthenticated) for (const listener of unauthenticatedListeners) listener(err);
+    throw err;
+  }
+}
+
+async function send<T>(method: string, path: string, body: unknown, opts: RequestOptions): Promise<T> {
   const url = apiUrl(path, opts.query);
   const headers = new Headers(opts.headers);
+  for (const [name, value] of Object.entries(authHeaders(method))) if (!headers.has(name)) headers.set(name, value);
   headers.set('Accept', 'application/json');
+  // The audit trail records where a change came from: these pages say "tab".
+  headers.set('x-offramp-client', 'tab');
   let payload: string | undefined;
   if (body !== undefined) {
     headers.set('Content-Type', 'application/json');
@@ -192,6 +274,8 @@ export interface Meta {
   store: 'embedded' | 'server';
   /** The server's clock, ISO 8601. */
   time: string;
+  /** How people sign in: through Microsoft Entra, or as a person of the simulated tenant. */
+  auth?: { mode: 'demo' | 'microsoft' };
 }
 
 export async function getMeta(opts?: RequestOptions): Promise<Meta> {

@@ -18,6 +18,7 @@ import {
   bundleIcon,
   type FluentIcon,
 } from '@fluentui/react-icons';
+import type { Permission } from './permissions';
 
 export type PageId = 'queue' | 'offboardings' | 'new' | 'integrations' | 'team' | 'billing' | 'tenants' | 'audit';
 
@@ -29,6 +30,8 @@ export interface NavEntry {
   title: string;
   group: 'offboarding' | 'admin';
   icon: FluentIcon;
+  /** What the current role must hold to see the page (and its nav item). */
+  permission: Permission;
 }
 
 export const NAV_GROUPS: { id: NavEntry['group']; label: string }[] = [
@@ -38,32 +41,70 @@ export const NAV_GROUPS: { id: NavEntry['group']; label: string }[] = [
 
 /** Every page of the tabs, in navigation order. Keep appPackage/manifest.json's staticTabs in step. */
 export const NAV: NavEntry[] = [
-  { id: 'queue', path: '/queue', title: 'Queue', group: 'offboarding', icon: bundleIcon(PeopleQueue20Filled, PeopleQueue20Regular) },
+  {
+    id: 'queue',
+    path: '/queue',
+    title: 'Queue',
+    group: 'offboarding',
+    permission: 'offboarding.read',
+    icon: bundleIcon(PeopleQueue20Filled, PeopleQueue20Regular),
+  },
   {
     id: 'offboardings',
     path: '/offboardings',
     title: 'Offboardings',
     group: 'offboarding',
+    permission: 'offboarding.read',
     icon: bundleIcon(ClipboardTaskListLtr20Filled, ClipboardTaskListLtr20Regular),
   },
-  { id: 'new', path: '/new', title: 'New offboarding', group: 'offboarding', icon: bundleIcon(AddSquare20Filled, AddSquare20Regular) },
+  {
+    id: 'new',
+    path: '/new',
+    title: 'New offboarding',
+    group: 'offboarding',
+    permission: 'offboarding.read',
+    icon: bundleIcon(AddSquare20Filled, AddSquare20Regular),
+  },
   {
     id: 'integrations',
     path: '/integrations',
     title: 'Integrations',
     group: 'admin',
+    permission: 'integrations.read',
     icon: bundleIcon(PlugConnected20Filled, PlugConnected20Regular),
   },
-  { id: 'team', path: '/team', title: 'Team', group: 'admin', icon: bundleIcon(PeopleTeam20Filled, PeopleTeam20Regular) },
-  { id: 'billing', path: '/billing', title: 'Billing', group: 'admin', icon: bundleIcon(Payment20Filled, Payment20Regular) },
+  {
+    id: 'team',
+    path: '/team',
+    title: 'Team',
+    group: 'admin',
+    permission: 'members.read',
+    icon: bundleIcon(PeopleTeam20Filled, PeopleTeam20Regular),
+  },
+  {
+    id: 'billing',
+    path: '/billing',
+    title: 'Billing',
+    group: 'admin',
+    permission: 'billing.read',
+    icon: bundleIcon(Payment20Filled, Payment20Regular),
+  },
   {
     id: 'tenants',
     path: '/tenants',
     title: 'Tenants',
     group: 'admin',
+    permission: 'tenants.read',
     icon: bundleIcon(BuildingMultiple20Filled, BuildingMultiple20Regular),
   },
-  { id: 'audit', path: '/audit', title: 'Audit', group: 'admin', icon: bundleIcon(History20Filled, History20Regular) },
+  {
+    id: 'audit',
+    path: '/audit',
+    title: 'Audit',
+    group: 'admin',
+    permission: 'audit.read',
+    icon: bundleIcon(History20Filled, History20Regular),
+  },
 ];
 
 /** The nav entry a location belongs to (its first path segment), if any. */

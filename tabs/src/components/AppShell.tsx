@@ -1,5 +1,5 @@
-import { Fragment, useEffect, useState, type MouseEvent } from 'react';
-import { Link, Outlet, useHref, useLocation, useNavigate } from 'react-router';
+import { Fragment, useEffect, useState, type MouseEvent, type ReactNode } from 'react';
+import { Link, Navigate, Outlet, useHref, useLocation, useNavigate } from 'react-router';
 import {
   Caption1,
   Hamburger,
@@ -16,10 +16,21 @@ import {
 import { NAV, NAV_GROUPS, navEntryFor, type NavEntry } from '../app/navigation';
 import { useMediaQuery } from '../app/hooks';
 import { useMeta } from '../app/MetaProvider';
+import { useOrg } from '../app/OrgProvider';
+import { useSession } from '../app/SessionProvider';
+import { SignInPage } from '../pages/signin/SignInPage';
 import { useHost } from '../theme/HostThemeProvider';
 import { ErrorBar } from './ErrorBar';
+import { LoadingState } from './LoadingState';
 import { ModeBadge } from './ModeBadge';
 import { OfframpMark } from './OfframpMark';
+import { OrgSwitcher } from './OrgSwitcher';
+import { UserMenu } from './UserMenu';
+
+/** Pages anyone may open, signed in or not (the manifest links to them). */
+const PUBLIC_PATHS = new Set(['/privacy', '/terms']);
+/** Pages a signed-in person without an organisation may open. */
+const NO_ORG_PATHS = /^\/(welcome|invite\/[^/]+)\/?$/;
 
 const NARROW = '(max-width: 720px)';
 
@@ -27,6 +38,8 @@ const useStyles = makeStyles({
   shell: {
     display: 'grid',
     gridTemplateRows: 'auto 1fr',
+    // Never wider than the window: wide tables scroll inside their own box.
+    gridTemplateColumns: 'minmax(0, 1fr)',
     height: '100%',
     minHeight: 0,
   },
@@ -50,6 +63,7 @@ const useStyles = makeStyles({
     paddingInline: tokens.spacingHorizontalL,
     backgroundColor: tokens.colorNeutralBackground1,
     borderBottom: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`,
+    '@media (max-width: 720px)': { columnGap: tokens.spacingHorizontalXS, paddingInline: tokens.spacingHorizontalS },
   },
   brand: {
     display: 'flex',
@@ -132,6 +146,50 @@ function NavFooter() {
   );
 }
 
+/**
+ * What the main area shows: the page, or what must come first (signing in, loading the
+ * person's organisations, creating a first organisation).
+ */
+function Gate({ isPublic, pathname }: { isPublic: boolean; pathname: string }) {
+  const session = useSession();
+  const org = useOrg();
+  if (isPublic) return <Outlet />;
+  switch (session.state.status) {
+    case 'loading':
+      return <LoadingState label="Signing you in…" testId="session-loading" />;
+    case 'error':
+      return (
+        <Banner>
+          <ErrorBar title="Couldn't check who is signed in" error={session.state.error} onRetry={session.retry} retrying={session.retrying} />
+        </Banner>
+      );
+    case 'signed-out':
+      return <SignInPage />;
+    case 'signed-in':
+      break;
+  }
+  switch (org.state.status) {
+    case 'idle':
+    case 'loading':
+      return <LoadingState label="Loading your organisations…" testId="orgs-loading" />;
+    case 'error':
+      return (
+        <Banner>
+          <ErrorBar title="Couldn't load your organisations" error={org.state.error} onRetry={org.retry} retrying={org.retrying} />
+        </Banner>
+      );
+    case 'ready':
+      break;
+  }
+  if (!org.current && !NO_ORG_PATHS.test(pathname)) return <Navigate to="/welcome" replace />;
+  return <Outlet />;
+}
+
+function Banner({ children }: { children: ReactNode }) {
+  const styles = useStyles();
+  return <div className={styles.banner}>{children}</div>;
+}
+
 /** The frame around every page: header with the product and its mode, navigation, content. */
 export function AppShell() {
   const styles = useStyles();
@@ -140,6 +198,12 @@ export function AppShell() {
   const location = useLocation();
   const current = navEntryFor(location.pathname);
   const { state, retry, retrying } = useMeta();
+  const session = useSession();
+  const org = useOrg();
+  const signedIn = session.state.status === 'signed-in';
+  const isPublic = PUBLIC_PATHS.has(location.pathname.replace(/\/+$/, ''));
+  const visible = NAV.filter((entry) => org.can(entry.permission));
+  const showNav = signedIn && org.current !== null;
 
   useEffect(() => {
     if (!narrow) setNavOpen(false);
@@ -151,7 +215,7 @@ export function AppShell() {
         Skip to content
       </a>
       <header className={styles.header}>
-        {narrow && (
+        {narrow && showNav && (
           <Hamburger
             aria-expanded={navOpen}
             aria-controls="offramp-nav"
@@ -167,8 +231,11 @@ export function AppShell() {
         </Link>
         <div className={styles.spacer} />
         <ModeBadge />
+        {signedIn && <OrgSwitcher compact={narrow} />}
+        {signedIn && <UserMenu compact={narrow} />}
       </header>
       <div className={styles.body}>
+        {showNav && (
         <NavDrawer
           id="offramp-nav"
           aria-label="Offramp pages"
@@ -182,25 +249,28 @@ export function AppShell() {
           data-testid="nav"
         >
           <NavDrawerBody>
-            {NAV_GROUPS.map((group, index) => (
+            {NAV_GROUPS.filter((group) => visible.some((entry) => entry.group === group.id)).map((group, index) => (
               <Fragment key={group.id}>
                 {index > 0 && <NavDivider />}
                 <NavSectionHeader>{group.label}</NavSectionHeader>
-                {NAV.filter((entry) => entry.group === group.id).map((entry) => (
-                  <NavLinkItem key={entry.id} entry={entry} onNavigate={() => setNavOpen(false)} />
-                ))}
+                {visible
+                  .filter((entry) => entry.group === group.id)
+                  .map((entry) => (
+                    <NavLinkItem key={entry.id} entry={entry} onNavigate={() => setNavOpen(false)} />
+                  ))}
               </Fragment>
             ))}
           </NavDrawerBody>
           <NavFooter />
         </NavDrawer>
+        )}
         <main className={styles.main} id="main" tabIndex={-1}>
           {state.status === 'error' && (
             <div className={styles.banner}>
               <ErrorBar title="Can't reach the Offramp server" error={state.error} onRetry={retry} retrying={retrying} />
             </div>
           )}
-          <Outlet />
+          <Gate isPublic={isPublic} pathname={location.pathname} />
         </main>
       </div>
     </div>
