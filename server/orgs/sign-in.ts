@@ -1,7 +1,7 @@
 import { ConfidentialClientApplication, CryptoProvider } from '@azure/msal-node';
 import { eq, lt } from 'drizzle-orm';
 import type { Db } from '../db/store.js';
-import { UserError } from '../errors.js';
+import { OperationalError, UserError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { EntraIdentity, EntraTokenValidator } from './entra-tokens.js';
 import { signInAttempts } from './orgs.schema.js';
@@ -57,7 +57,7 @@ export function createSignIn(opts: SignInOptions): SignIn {
       const nonce = crypto.createNewGuid();
       await opts.db.delete(signInAttempts).where(lt(signInAttempts.createdAt, new Date(Date.now() - ATTEMPT_LIFETIME_MS)));
       await opts.db.insert(signInAttempts).values({ state, nonce, codeVerifier: verifier, returnTo: safeReturnTo(returnTo) });
-      return msal.getAuthCodeUrl({
+      return unavailableIfNetwork(() => msal.getAuthCodeUrl({
         scopes: SCOPES,
         redirectUri: opts.redirectUri,
         state,
@@ -66,7 +66,7 @@ export function createSignIn(opts: SignInOptions): SignIn {
         codeChallengeMethod: 'S256',
         responseMode: 'query',
         prompt: 'select_account',
-      });
+      }));
     },
     async finish(query) {
       if (query.error) {
@@ -88,6 +88,7 @@ export function createSignIn(opts: SignInOptions): SignIn {
         });
         idToken = result.idToken;
       } catch (err) {
+        if (isNetworkError(err)) throw unavailable(err);
         opts.log.warn({ err: (err as Error).message }, 'code redemption failed');
         throw new UserError(400, 'sign_in_failed', 'Microsoft did not accept the sign-in. Please sign in again.');
       }
@@ -95,4 +96,19 @@ export function createSignIn(opts: SignInOptions): SignIn {
       return { identity, returnTo: attempt.returnTo };
     },
   };
+}
+
+/** MSAL's own words for "could not reach the authority". */
+const isNetworkError = (err: unknown) =>
+  /endpoints_resolution_error|network_error|ECONNREFUSED|ENOTFOUND|ETIMEDOUT/.test(`${(err as { errorCode?: string }).errorCode ?? ''} ${(err as Error).message}`);
+
+const unavailable = (cause: unknown) =>
+  new OperationalError('identity_unavailable', 'Microsoft Entra ID could not be reached to sign you in. Try again in a moment.', { cause, retryAfterSeconds: 5 });
+
+async function unavailableIfNetwork<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    throw isNetworkError(err) ? unavailable(err) : err;
+  }
 }

@@ -1,31 +1,43 @@
 /// <reference lib="dom" />
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Cookie, Page } from 'playwright-core';
 import type { Offramp } from '../../server/main.js';
 import { startTestApp } from '../support/app.js';
-import { artifactPath, launchBrowser } from '../support/browser.js';
+import { artifactPath, launchBrowser, signInInBrowser } from '../support/browser.js';
+import { demoUser, withSso } from '../support/auth.js';
 
+/** Each page, and what it shows for a new organisation: its own content, or an honest empty state. */
 const PAGES = [
-  ['queue', 'Queue'],
-  ['offboardings', 'Offboardings'],
-  ['new', 'New offboarding'],
-  ['integrations', 'Integrations'],
-  ['team', 'Team'],
-  ['billing', 'Billing'],
-  ['tenants', 'Tenants'],
-  ['audit', 'Audit'],
+  ['queue', 'Queue', 'empty-state'],
+  ['offboardings', 'Offboardings', 'empty-state'],
+  ['new', 'New offboarding', 'empty-state'],
+  ['integrations', 'Integrations', 'empty-state'],
+  ['team', 'Team', 'members-table'],
+  ['billing', 'Billing', 'empty-state'],
+  ['tenants', 'Tenants', 'empty-state'],
+  ['audit', 'Audit', 'audit-table'],
 ] as const;
 
 describe('the tab shell in Chromium, served by the real server', () => {
   let app: Offramp;
   let browser: Browser;
   let page: Page;
+  let cookies: Cookie[];
   const problems: string[] = [];
 
   beforeAll(async () => {
     [app, browser] = await Promise.all([startTestApp(), launchBrowser()]);
+    // An Owner of an organisation signs in once; each test starts from that session.
+    const owner = demoUser(app, 2);
+    await (await withSso(app, owner)).fetch('/api/v1/orgs', { method: 'POST', json: { name: 'Contoso' } });
+    const first = await browser.newPage();
+    await signInInBrowser(first, app.url, owner.userPrincipalName);
+    cookies = await first.context().cookies();
+    await first.close();
   });
   beforeEach(async () => {
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    await context.addCookies(cookies);
+    page = await context.newPage();
     problems.length = 0;
     page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
     page.on('console', (msg) => {
@@ -33,7 +45,7 @@ describe('the tab shell in Chromium, served by the real server', () => {
     });
   });
   afterEach(async () => {
-    await page?.close();
+    await page?.context().close();
   });
   afterAll(async () => {
     await browser?.close();
@@ -53,14 +65,14 @@ describe('the tab shell in Chromium, served by the real server', () => {
     expect(problems).toEqual([]);
   });
 
-  it('reaches every page from the navigation, each with its heading, window title and honest empty state', async () => {
+  it('reaches every page from the navigation, each with its heading, window title and content or honest empty state', async () => {
     await page.goto(`${app.url}/tabs/queue`);
-    for (const [id, title] of PAGES) {
+    for (const [id, title, content] of PAGES) {
       await page.getByTestId(`nav-${id}`).click();
       await page.getByTestId('page-title').filter({ hasText: title }).waitFor();
       expect(new URL(page.url()).pathname).toBe(`/tabs/${id}`);
       await expect(page.title()).resolves.toBe(`${title} · Offramp`);
-      await expect(page.getByTestId('empty-state').isVisible()).resolves.toBe(true);
+      await page.getByTestId(content).first().waitFor();
     }
     expect(problems).toEqual([]);
   });

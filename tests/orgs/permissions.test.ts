@@ -118,3 +118,17 @@ describe('permissions', () => {
     expect(rows[0]).toEqual({ actor_role: 'manager', outcome: 'denied', permission: 'members.invite' });
   });
 });
+
+describe('bot commands', () => {
+  it('each name the permission they need, from the same table as the API', async () => {
+    const { BOT_COMMANDS } = await import('../../bot/commands.js');
+    for (const command of BOT_COMMANDS) expect(['public', ...PERMISSIONS]).toContain(command.permission);
+    const help = BOT_COMMANDS.find((c) => c.name === 'help');
+    expect(help?.permission).toBe('public');
+    expect(BOT_COMMANDS.filter((c) => c.permission !== 'public' && can('viewer', c.permission as Permission)).map((c) => c.name).sort()).toEqual([
+      'queue',
+      'runs',
+      'status',
+    ]);
+  });
+});

@@ -72,3 +72,48 @@ describe('signing in', () => {
     expect((await caller.fetch('/api/v1/me')).status).toBe(401);
   });
 });
+
+describe('with production configuration (an Entra app set)', () => {
+  let app: Offramp;
+  beforeAll(async () => {
+    app = await startTestApp({
+      ENTRA_CLIENT_ID: '5a4b3c2d-1e0f-4a9b-8c7d-6e5f4a3b2c1d',
+      SECRET_ENTRA_CLIENT_SECRET: 'a-production-secret',
+      // Microsoft cannot be reached from here: an address that refuses at once stands in for it.
+      ENTRA_AUTHORITY_HOST: 'https://127.0.0.1:1',
+    });
+  });
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('runs no simulated tenant, and its demo sign-in page does not exist', async () => {
+    expect(app.simulator).toBeNull();
+    expect((await json(await fetch(`${app.url}/api/v1/meta`))).auth).toEqual({ mode: 'microsoft' });
+    const page = await fetch(`${app.url}/simulator/organizations/oauth2/v2.0/authorize?client_id=x&response_type=code&redirect_uri=x`);
+    expect(page.status).toBe(404);
+  });
+
+  it('signs in through Microsoft only: unreachable, it says so (503) rather than falling back to the demo', async () => {
+    const res = await fetch(`${app.url}/auth/signin`, { redirect: 'manual' });
+    expect(res.status).toBe(503);
+    expect((await json(res)).error.code).toBe('identity_unavailable');
+  });
+
+  it('refuses a token signed by a simulated tenant', async () => {
+    const { startSimulator } = await import('../../server/simulator/simulator.js');
+    const { silentLog } = await import('../support/stores.js');
+    const sim = await startSimulator({ tlsDir: process.env.SIMULATOR_TLS_DIR!, seed: 'rogue', users: 3, log: silentLog, browserBaseUrl: 'http://127.0.0.1:1' });
+    try {
+      const token = await sim.identity.userAccessToken(sim.users()[0]!, {
+        audience: 'api://127.0.0.1/5a4b3c2d-1e0f-4a9b-8c7d-6e5f4a3b2c1d',
+        scopes: ['access_as_user'],
+      });
+      const res = await fetch(`${app.url}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } });
+      expect([401, 503]).toContain(res.status);
+      expect((await app.store.pool.query('SELECT count(*)::int AS n FROM users')).rows[0].n).toBe(0);
+    } finally {
+      await sim.close();
+    }
+  });
+});

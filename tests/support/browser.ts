@@ -31,3 +31,16 @@ export function artifactPath(name: string): string {
   fs.mkdirSync(dir, { recursive: true });
   return path.join(dir, name);
 }
+
+/**
+ * Signs a person in as they would: the tabs' sign-in button, then the simulated tenant's
+ * "Pick an account" page (searching for them), then back to the tabs.
+ */
+export async function signInInBrowser(page: import('playwright-core').Page, baseUrl: string, upn: string, startPath = '/tabs/queue'): Promise<void> {
+  await page.goto(`${baseUrl}${startPath}`);
+  await page.getByTestId('sign-in-button').click();
+  await page.getByRole('searchbox', { name: 'Search people' }).fill(upn);
+  await page.getByRole('button', { name: 'Search' }).click();
+  await page.locator(`button.person[data-upn="${upn}"]`).click();
+  await page.waitForURL((url) => url.pathname.startsWith('/tabs/'));
+}
