@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { index, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { ROLES } from './permissions.js';
 
 /** A person who has signed in, known by Entra's (tenant id, object id): never by mail or UPN. */
 export const users = pgTable(
@@ -24,8 +25,7 @@ export const organisations = pgTable('organisations', {
   createdBy: uuid('created_by').references(() => users.id),
 });
 
-export const ROLES = ['owner', 'admin', 'manager', 'viewer'] as const;
-export type Role = (typeof ROLES)[number];
+export { ROLES, type Role } from './permissions.js';
 
 export const members = pgTable(
   'members',

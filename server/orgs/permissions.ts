@@ -1,4 +1,6 @@
-import type { Role } from './orgs.schema.js';
+/** The roles a member can have in an organisation. */
+export const ROLES = ['owner', 'admin', 'manager', 'viewer'] as const;
+export type Role = (typeof ROLES)[number];
 
 /**
  * The one table of who may do what. Every API route and bot command names one of these
@@ -42,6 +44,8 @@ export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
   manager: new Set<Permission>([...READS, 'employees.manage', 'offboarding.trigger']),
   viewer: new Set<Permission>(READS),
 };
+
+// The tabs import this file too (tabs/src/app/permissions.ts): keep it free of imports.
 
 export const can = (role: Role, permission: Permission) => ROLE_PERMISSIONS[role].has(permission);
 export const permissionsOf = (role: Role): Permission[] => PERMISSIONS.filter((p) => can(role, p));

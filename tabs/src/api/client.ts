@@ -92,6 +92,12 @@ export function setCookieAuth(csrfToken: string | null): void {
 }
 
 /** Which credentials calls carry now. */
+/** Any failure as an ApiError, so that every page shows errors the same way. */
+export function asApiError(err: unknown): ApiError {
+  if (err instanceof ApiError) return err;
+  return new ApiError(0, 'unexpected', err instanceof Error ? err.message : 'Something went wrong.', undefined, undefined, { cause: err });
+}
+
 export function authTransport(): 'bearer' | 'cookie' {
   return auth.bearer ? 'bearer' : 'cookie';
 }

@@ -1,5 +1,5 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
-import { ApiError, getMeta, type Meta } from '../api/client';
+import { ApiError, getMeta, type Meta, asApiError } from '../api/client';
 
 export type MetaState =
   | { status: 'loading'; meta?: undefined; error?: undefined }
@@ -22,12 +22,6 @@ export function useMeta(): MetaContextValue {
   return value;
 }
 
-function asApiError(err: unknown): ApiError {
-  if (err instanceof ApiError) return err;
-  return new ApiError(0, 'unexpected', err instanceof Error ? err.message : 'Something went wrong.', undefined, undefined, {
-    cause: err,
-  });
-}
 
 export function MetaProvider({ children }: { children: ReactNode }) {
   const [state, setState] = useState<MetaState>({ status: 'loading' });

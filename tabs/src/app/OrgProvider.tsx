@@ -1,5 +1,5 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
-import { ApiError } from '../api/client';
+import { ApiError, asApiError } from '../api/client';
 import { getMe, type Me, type Membership } from '../api/orgs';
 import type { Permission } from './permissions';
 import { useSession } from './SessionProvider';
@@ -57,10 +57,6 @@ function remember(userId: string, orgId: string): void {
   }
 }
 
-function asApiError(err: unknown): ApiError {
-  if (err instanceof ApiError) return err;
-  return new ApiError(0, 'unexpected', err instanceof Error ? err.message : 'Something went wrong.', undefined, undefined, { cause: err });
-}
 
 /** The signed-in person's organisations and roles (GET /api/v1/me), and which one is in use. */
 export function OrgProvider({ children }: { children: ReactNode }) {

@@ -1,5 +1,5 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
-import { ApiError, onUnauthenticated, setBearerAuth, setCookieAuth } from '../api/client';
+import { ApiError, onUnauthenticated, setBearerAuth, setCookieAuth, asApiError } from '../api/client';
 import { getMe, getSession, signOut as postSignOut, type Me, type Session, type User } from '../api/orgs';
 import { useHost } from '../theme/HostThemeProvider';
 import { teamsToken } from './teamsAuth';
@@ -44,10 +44,6 @@ export function useUser(): User {
   return state.user;
 }
 
-function asApiError(err: unknown): ApiError {
-  if (err instanceof ApiError) return err;
-  return new ApiError(0, 'unexpected', err instanceof Error ? err.message : 'Something went wrong.', undefined, undefined, { cause: err });
-}
 
 const TEAMS_PROBLEM: Record<string, string> = {
   timeout: 'Teams did not hand over your sign-in in time.',

@@ -1,32 +1,8 @@
 /** What each role may do. The server decides; the tabs only hide what a role cannot use. */
 
-export const ROLES = ['owner', 'admin', 'manager', 'viewer'] as const;
-export type Role = (typeof ROLES)[number];
-
-export const PERMISSIONS = [
-  'org.read',
-  'org.update',
-  'org.delete',
-  'members.read',
-  'members.invite',
-  'members.manage',
-  'billing.read',
-  'billing.manage',
-  'audit.read',
-  'audit.export',
-  'tenants.read',
-  'tenants.manage',
-  'settings.read',
-  'settings.manage',
-  'employees.read',
-  'employees.manage',
-  'offboarding.read',
-  'offboarding.trigger',
-  'offboarding.approve',
-  'integrations.read',
-  'integrations.manage',
-] as const;
-export type Permission = (typeof PERMISSIONS)[number];
+// The server's own table of roles and permissions: one source for both.
+export { ROLES, PERMISSIONS, type Role, type Permission } from '../../../server/orgs/permissions';
+import { ROLES, type Role } from '../../../server/orgs/permissions';
 
 export const ROLE_LABEL: Record<Role, string> = {
   owner: 'Owner',
