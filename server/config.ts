@@ -75,6 +75,17 @@ const envSchema = z
     SIMULATOR_PORT: optional(int(0, 65535)).default(0),
     SIMULATOR_TLS_DIR: optional(z.string().min(1)),
 
+    SECRET_DATA_KEY: optional(
+      z
+        .string()
+        .refine((v) => Buffer.from(v, 'base64').length === 32, { message: 'must be 32 random bytes, base64-encoded (openssl rand -base64 32)' }),
+    ),
+    GRAPH_BASE_URL: optional(httpsUrl).default('https://graph.microsoft.com'),
+    EXCHANGE_BASE_URL: optional(httpsUrl).default('https://outlook.office365.com'),
+    M365_TENANT_CONCURRENCY: optional(int(1, 100)).default(8),
+    M365_GLOBAL_CONCURRENCY: optional(int(1, 1000)).default(32),
+    SYNC_INTERVAL_MINUTES: optional(int(1, 1440)).default(15),
+
     ENTRA_AUTHORITY_HOST: optional(httpsUrl).default('https://login.microsoftonline.com'),
     ENTRA_V1_ISSUER_HOST: optional(httpsUrl).default('https://sts.windows.net'),
     ENTRA_API_AUDIENCE: optional(z.string().min(1)),
@@ -95,6 +106,9 @@ const envSchema = z
         path: ['ENTRA_CLIENT_ID'],
         message: 'is required when SECRET_ENTRA_CLIENT_SECRET is set',
       });
+    }
+    if (env.NODE_ENV === 'production' && !env.SECRET_DATA_KEY) {
+      ctx.addIssue({ code: 'custom', path: ['SECRET_DATA_KEY'], message: 'is required in production (it encrypts tenant credentials at rest)' });
     }
     if (env.NODE_ENV === 'production' && !env.ENTRA_CLIENT_ID) {
       ctx.addIssue({
@@ -141,6 +155,9 @@ export interface Config {
   /** The multi-tenant Entra app (production); null in demo mode, where the simulated tenant provides one. */
   entra: { clientId: string; clientSecret: string; authorityHost: string; v1IssuerHost: string; apiAudience: string | null } | null;
   simulator: { seed: string; users: number; port: number; tlsDir: string };
+  m365: { graphBaseUrl: string; exchangeBaseUrl: string; tenantConcurrency: number; globalConcurrency: number; syncIntervalMs: number };
+  /** The master key that wraps every secret's data key; null: kept in the data folder (development). */
+  dataKey: Buffer | null;
   sessions: { ttlMs: number };
   rateLimits: { signInPerMinute: number; destructivePerMinutePerMember: number; destructivePerMinutePerOrg: number };
 }
@@ -222,6 +239,14 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       port: e.SIMULATOR_PORT,
       tlsDir: path.resolve(repoRoot, e.SIMULATOR_TLS_DIR ?? path.join(e.DATA_DIR, 'tls')),
     },
+    m365: {
+      graphBaseUrl: e.GRAPH_BASE_URL,
+      exchangeBaseUrl: e.EXCHANGE_BASE_URL,
+      tenantConcurrency: e.M365_TENANT_CONCURRENCY,
+      globalConcurrency: e.M365_GLOBAL_CONCURRENCY,
+      syncIntervalMs: e.SYNC_INTERVAL_MINUTES * 60_000,
+    },
+    dataKey: e.SECRET_DATA_KEY ? Buffer.from(e.SECRET_DATA_KEY, 'base64') : null,
     sessions: { ttlMs: e.SESSION_TTL_HOURS * 3600_000 },
     rateLimits: {
       signInPerMinute: e.RATE_SIGNIN_PER_MINUTE,

@@ -18,6 +18,12 @@ import { createSignIn } from './orgs/sign-in.js';
 import { createAuthenticate, createMemberGuard } from './orgs/auth.middleware.js';
 import { registerAuthRoutes, registerOrgRoutes } from './orgs/orgs.routes.js';
 import { registerAuditRoutes } from './audit/audit.routes.js';
+import { SecretBox } from './crypto/envelope.js';
+import { loadDataKey } from './crypto/data-key.js';
+import { createTransport } from './m365/transport.js';
+import { createTenantsService, type TenantsService } from './m365/tenants.service.js';
+import { defineM365Jobs, scheduleM365Jobs } from './m365/m365.jobs.js';
+import { registerTenantRoutes } from './m365/tenants.routes.js';
 
 /**
  * The composition root: config -> store -> drivers -> services -> jobs -> http.
@@ -30,6 +36,7 @@ export interface Offramp {
   readonly store: Store;
   readonly jobs: JobQueue;
   readonly orgs: OrgsService;
+  readonly tenants: TenantsService;
   /** The simulated Microsoft 365 tenant (demo mode only). */
   readonly simulator: Simulator | null;
   readonly http: HttpApp;
@@ -81,6 +88,7 @@ export async function startOfframp(config: Config, opts: StartOptions = {}): Pro
   let url: string;
   let publicUrl: string;
   let orgs: OrgsService;
+  let tenantsService: TenantsService;
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -133,6 +141,29 @@ export async function startOfframp(config: Config, opts: StartOptions = {}): Pro
     });
     const limits = createRateLimits(store.pool, config.rateLimits);
 
+    // Microsoft 365: one transport (tokens, caps, retries) for Graph and Exchange.
+    const transport = createTransport({
+      endpoints: simulator
+        ? { authorityHost: simulator.url, graphBaseUrl: simulator.url, exchangeBaseUrl: simulator.url }
+        : { authorityHost: entra.authorityHost, graphBaseUrl: config.m365.graphBaseUrl, exchangeBaseUrl: config.m365.exchangeBaseUrl },
+      perTenantConcurrency: config.m365.tenantConcurrency,
+      globalConcurrency: config.m365.globalConcurrency,
+      log,
+    });
+    const box = new SecretBox(await loadDataKey(config.dataKey, config.dataDir));
+    tenantsService = createTenantsService({
+      db: store.db,
+      box,
+      transport,
+      jobs,
+      app: { clientId: entra.clientId, clientSecret: entra.clientSecret, authorityHost: entra.authorityHost },
+      demoTenant: simulator ? { tenantId: simulator.tenant.id } : null,
+      publicUrl,
+      syncIntervalMs: config.m365.syncIntervalMs,
+      log,
+    });
+    defineM365Jobs(jobs, tenantsService);
+
     httpApp = createHttpApp({
       config,
       log,
@@ -155,6 +186,12 @@ export async function startOfframp(config: Config, opts: StartOptions = {}): Pro
           }),
         ({ api }) => registerOrgRoutes(api, { orgs, publicUrl }),
         ({ api }) => registerAuditRoutes(api, { db: store.db }),
+        ({ api, root }) =>
+          registerTenantRoutes(api, root, {
+            tenants: tenantsService,
+            db: store.db,
+            consentContext: async (orgId, memberId) => ({ actor: await orgs.actorOf(orgId, memberId), source: 'tab', requestId: null }),
+          }),
       ],
       mounts: simulator ? [{ path: '/simulator', router: simulator.browserRouter }] : [],
       readiness: async () => {
@@ -166,7 +203,10 @@ export async function startOfframp(config: Config, opts: StartOptions = {}): Pro
     });
 
     await opts.setup?.({ jobs, store });
-    if (config.jobs.enabled) await jobs.start();
+    if (config.jobs.enabled) {
+      await jobs.start();
+      await scheduleM365Jobs(jobs);
+    }
   } catch (err) {
     return abort(err);
   }
@@ -193,7 +233,7 @@ export async function startOfframp(config: Config, opts: StartOptions = {}): Pro
       log.info({ unfinishedJobs: unfinished }, 'stopped');
     })());
 
-  return { config, log, store, jobs, orgs, simulator, http: httpApp, url, publicUrl, close };
+  return { config, log, store, jobs, orgs, tenants: tenantsService, simulator, http: httpApp, url, publicUrl, close };
 }
 
 /** Runs the process: configuration from the environment, stop on SIGTERM / SIGINT. */

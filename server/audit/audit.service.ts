@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import { and, asc, desc, eq, gte, ilike, lt, lte, or, sql, type SQL } from 'drizzle-orm';
+import { containing } from '../db/like.js';
 import type { Db } from '../db/store.js';
 import { auditEvents } from './audit.schema.js';
 
@@ -101,9 +102,6 @@ export interface AuditFilter {
   /** Entries with a smaller seq than this (paging, newest first). */
   before?: number;
 }
-
-/** A LIKE pattern matching `text` anywhere, with the user's own % and _ taken literally. */
-const containing = (text: string) => `%${text.replace(/[\\%_]/g, (c) => '\\' + c)}%`;
 
 function where(orgId: string, f: AuditFilter): SQL | undefined {
   return and(

@@ -6,3 +6,4 @@
  */
 export * from '../orgs/orgs.schema.js';
 export * from '../audit/audit.schema.js';
+export * from '../m365/m365.schema.js';

@@ -21,9 +21,17 @@ export class RateLimited extends UserError {
   }
 }
 
+/**
+ * The pool as rate-limiter-flexible sees it, but with unnamed statements: its named prepared
+ * statements collide on the embedded store, where every connection shares one PostgreSQL session.
+ */
+const unnamedStatements = (pool: pg.Pool) => ({
+  query: (q: { text: string; values?: unknown[] }) => pool.query({ text: q.text, values: q.values }),
+});
+
 function limiter(pool: pg.Pool, keyPrefix: string, points: number) {
   return new RateLimiterPostgres({
-    storeClient: pool,
+    storeClient: unnamedStatements(pool),
     storeType: 'pool',
     tableName: 'rate_limits',
     tableCreated: true,

@@ -82,6 +82,13 @@ export function createOrgsService(db: Db) {
       return row ? { ...row, permissions: permissionsOf(row.role) } : null;
     },
 
+    /** The audit actor for a member (for changes finished outside their request, e.g. a consent callback). */
+    async actorOf(orgId: string, memberId: string) {
+      const m = await memberOf(orgId, memberId);
+      const [u] = await db.select().from(users).where(eq(users.id, m.userId)).limit(1);
+      return { memberId: m.id, userId: m.userId, name: m.displayName, role: m.role, tid: u?.tenantId ?? null, oid: u?.objectId ?? null };
+    },
+
     async createOrganisation(user: Person, name: string, ctx: Omit<AuditContext, 'actor'>) {
       return db.transaction(async (tx) => {
         const [org] = await tx.insert(organisations).values({ name, createdBy: user.id }).returning();

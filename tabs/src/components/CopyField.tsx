@@ -7,7 +7,8 @@ const useStyles = makeStyles({
   input: { flexGrow: 1, minWidth: 0, fontFamily: tokens.fontFamilyMonospace },
 });
 
-async function copyText(text: string, input: HTMLInputElement | null): Promise<boolean> {
+/** Copies `text`; when the async clipboard is refused, selects `input` and copies that. */
+export async function copyText(text: string, input: HTMLInputElement | null = null): Promise<boolean> {
   try {
     await navigator.clipboard.writeText(text);
     return true;

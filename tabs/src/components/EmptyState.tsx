@@ -51,12 +51,14 @@ export interface EmptyStateProps {
   badge?: string;
   /** What the page will hold, as a short list. */
   planned?: string[];
+  /** The heading over `planned`. */
+  plannedLabel?: string;
   actions?: ReactNode;
   className?: string;
 }
 
 /** A centred card for a page with nothing to show yet, saying why and what will be here. */
-export function EmptyState({ icon, title, children, badge, planned, actions, className }: EmptyStateProps) {
+export function EmptyState({ icon, title, children, badge, planned, plannedLabel = 'What you will find here', actions, className }: EmptyStateProps) {
   const styles = useStyles();
   return (
     <div className={mergeClasses(styles.root, className)} data-testid="empty-state">
@@ -76,7 +78,7 @@ export function EmptyState({ icon, title, children, badge, planned, actions, cla
       </Body1>
       {planned && planned.length > 0 && (
         <>
-          <Caption1 className={styles.plannedLabel}>What you will find here</Caption1>
+          <Caption1 className={styles.plannedLabel}>{plannedLabel}</Caption1>
           <ul className={styles.planned}>
             {planned.map((item) => (
               <li key={item} className={styles.plannedItem}>

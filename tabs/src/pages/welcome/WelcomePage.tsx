@@ -315,15 +315,14 @@ export function WelcomePage() {
             </div>
             <div className={styles.connectText}>
               <Body1>
-                Connecting a tenant arrives with the Tenants page; it can't be done from Offramp yet. When it arrives you will find it
-                under{' '}
+                Connect your tenant on the{' '}
                 <Link href={tenantsHref} onClick={go('/tenants')} data-testid="onboarding-tenants">
                   Tenants
-                </Link>
-                .
+                </Link>{' '}
+                page, now or later. Offramp only reads the directory until an offboarding runs, and syncs your people every 15 minutes.
               </Body1>
               {meta.status === 'ready' && meta.meta.mode === 'demo' && (
-                <Caption1>This server runs a demo, where a simulated Microsoft 365 tenant stands in for a real one.</Caption1>
+                <Caption1>This server runs a demo: connect the demo tenant there, a simulated Contoso with about 200 people.</Caption1>
               )}
             </div>
           </div>

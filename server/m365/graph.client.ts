@@ -1,0 +1,80 @@
+import { Client, GraphError, HTTPMessageHandler, type Context, type Middleware, type MiddlewareOptions } from '@microsoft/microsoft-graph-client';
+import { M365Error, M365Unavailable, type CallRecord, type TenantCredentials } from './m365.types.js';
+import type { Transport } from './transport.js';
+
+/**
+ * A @microsoft/microsoft-graph-client Client for one tenant whose middleware does what the
+ * transport promises: the tenant's app-only token, the concurrency caps, retries with
+ * Retry-After and jitter, and a call record with Microsoft's request-id.
+ */
+
+/** Per-request option: the object was just written; a 404 may be Graph's replication lag. */
+export class ReadAfterWrite implements MiddlewareOptions {}
+
+class OfframpMiddleware implements Middleware {
+  private next: Middleware | undefined;
+  constructor(
+    private readonly transport: Transport,
+    private readonly creds: TenantCredentials,
+    private readonly onCall: ((call: CallRecord) => void) | undefined,
+  ) {}
+
+  setNext(next: Middleware): void {
+    this.next = next;
+  }
+
+  async execute(context: Context): Promise<void> {
+    const url = typeof context.request === 'string' ? context.request : context.request.url;
+    const method = context.options?.method ?? 'GET';
+    const target = new URL(url).pathname.replace(/^\/(v1\.0|beta)(?=\/)/, '');
+    const retryNotFound = Boolean(context.middlewareControl?.getMiddlewareOptions(ReadAfterWrite));
+    const graphBase = this.transport.endpoints.graphBaseUrl;
+    await this.transport.withRetries(this.creds.tenantId, { service: 'graph', method, target, retryNotFound, onCall: this.onCall }, async (signal) => {
+      const token = await this.transport.token(this.creds, graphBase);
+      const options = (context.options ??= {});
+      const headers = new Headers(options.headers as HeadersInit | undefined);
+      headers.set('Authorization', `Bearer ${token}`);
+      headers.set('client-request-id', crypto.randomUUID());
+      options.headers = Object.fromEntries(headers.entries());
+      options.signal = signal;
+      await this.next!.execute(context);
+      return context.response!;
+    });
+  }
+}
+
+export function graphClient(transport: Transport, creds: TenantCredentials, onCall?: (call: CallRecord) => void): Client {
+  const base = new URL(transport.endpoints.graphBaseUrl);
+  const first = new OfframpMiddleware(transport, creds, onCall);
+  first.setNext(new HTTPMessageHandler());
+  return Client.initWithMiddleware({
+    middleware: first,
+    baseUrl: `${base.origin}/`,
+    defaultVersion: 'v1.0',
+    customHosts: new Set([base.hostname]),
+  });
+}
+
+/** Runs a Graph client call, turning its errors into ours. */
+export async function graph<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    throw fromGraphError(err);
+  }
+}
+
+export function fromGraphError(err: unknown): Error {
+  if (err instanceof M365Error || err instanceof M365Unavailable) return err;
+  if (err instanceof GraphError) {
+    if (err.code === 'M365Unavailable' || err.code === 'M365Error' || err.statusCode === -1) {
+      // Thrown by our middleware (retries exhausted, no answer) and wrapped by the client.
+      const text = String(err.body ?? err.message).replace(/^M365\w+: /, '');
+      return new M365Unavailable(text || 'Microsoft Graph could not be reached.', err.requestId ?? null, { cause: err });
+    }
+    const requestId = err.requestId ?? err.headers?.get('request-id') ?? null;
+    if ([429, 503, 504].includes(err.statusCode)) return new M365Unavailable(err.message, requestId, { cause: err });
+    return new M365Error(err.statusCode, err.code ?? 'error', err.message, requestId);
+  }
+  return err instanceof Error ? err : new Error(String(err));
+}

@@ -1,0 +1,221 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ConfidentialClientApplication } from '@azure/msal-node';
+import pLimit, { type LimitFunction } from 'p-limit';
+import type { Logger } from '../log.js';
+import { M365Error, M365Unavailable, type CallRecord, type TenantCredentials } from './m365.types.js';
+
+/**
+ * The one way Offramp talks to Microsoft: app-only tokens per tenant (MSAL client
+ * credentials, cached until expiry), a concurrency cap per tenant and a global one, and
+ * retries of 429/503/504 and network failures honouring Retry-After, with backoff and jitter.
+ * Every call is recorded with Microsoft's request-id.
+ */
+
+export interface M365Endpoints {
+  /** https://login.microsoftonline.com (or the simulated tenant) */
+  authorityHost: string;
+  /** https://graph.microsoft.com */
+  graphBaseUrl: string;
+  /** https://outlook.office365.com */
+  exchangeBaseUrl: string;
+}
+
+export interface RetryPolicy {
+  maxAttempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+  timeoutMs: number;
+  /** Retries of a 404 right after a write (read-after-write delay). */
+  notFoundRetries: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 6, baseDelayMs: 400, maxDelayMs: 30_000, timeoutMs: 30_000, notFoundRetries: 4 };
+
+export interface TransportOptions {
+  endpoints: M365Endpoints;
+  retry?: Partial<RetryPolicy>;
+  perTenantConcurrency?: number;
+  globalConcurrency?: number;
+  log: Logger;
+}
+
+export interface RawResponse {
+  status: number;
+  headers: Headers;
+  body: unknown;
+  requestId: string | null;
+}
+
+export interface SendOptions {
+  service: 'graph' | 'exchange';
+  method: string;
+  url: string;
+  /** What the call record names: a path without query, or a cmdlet. */
+  target: string;
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** Retry a 404 a few times: the object was just written and may not be readable yet. */
+  retryNotFound?: boolean;
+  onCall?: (call: CallRecord) => void;
+}
+
+const RETRYABLE = new Set([429, 503, 504]);
+
+/** Full jitter: a random wait up to the exponential bound (AWS architecture blog's recommendation). */
+export function backoffMs(attempt: number, policy: RetryPolicy): number {
+  return Math.random() * Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+}
+
+export function retryAfterMs(headers: Headers): number | null {
+  const value = headers.get('retry-after');
+  if (!value) return null;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? null : Math.max(0, date - Date.now());
+}
+
+export function createTransport(opts: TransportOptions) {
+  const policy: RetryPolicy = { ...DEFAULT_RETRY, ...opts.retry };
+  const log = opts.log.child({ module: 'm365' });
+  const global = pLimit(opts.globalConcurrency ?? 32);
+  const perTenant = new Map<string, LimitFunction>();
+  const apps = new Map<string, ConfidentialClientApplication>();
+
+  function app(creds: TenantCredentials): ConfidentialClientApplication {
+    const key = `${creds.tenantId}|${creds.clientId}|${creds.clientSecret}`;
+    let cca = apps.get(key);
+    if (!cca) {
+      cca = new ConfidentialClientApplication({
+        auth: {
+          clientId: creds.clientId,
+          clientSecret: creds.clientSecret,
+          authority: `${opts.endpoints.authorityHost}/${creds.tenantId}`,
+          knownAuthorities: [new URL(opts.endpoints.authorityHost).host],
+        },
+        system: { loggerOptions: { piiLoggingEnabled: false, loggerCallback: () => undefined } },
+      });
+      apps.set(key, cca);
+    }
+    return cca;
+  }
+
+  /** An app-only access token for a resource (MSAL keeps it until it expires). */
+  async function token(creds: TenantCredentials, resource: string): Promise<string> {
+    try {
+      const result = await app(creds).acquireTokenByClientCredential({ scopes: [`${resource}/.default`] });
+      if (!result?.accessToken) throw new Error('no token');
+      return result.accessToken;
+    } catch (err) {
+      const code = (err as { errorCode?: string }).errorCode ?? '';
+      if (/invalid_client|unauthorized_client|invalid_tenant|AADSTS/.test(`${code} ${(err as Error).message}`)) {
+        throw new M365Error(401, 'consent_or_credentials', `Microsoft refused Offramp's credentials for tenant ${creds.tenantId}: ${(err as Error).message}`, null);
+      }
+      throw new M365Unavailable(`Could not get a token for tenant ${creds.tenantId}: ${(err as Error).message}`, null, { cause: err });
+    }
+  }
+
+  function limiter(tenantId: string): LimitFunction {
+    let l = perTenant.get(tenantId);
+    if (!l) {
+      l = pLimit(opts.perTenantConcurrency ?? 8);
+      perTenant.set(tenantId, l);
+    }
+    return l;
+  }
+
+  /**
+   * Runs `attempt` (one request) under the tenant's and the global concurrency caps, again and
+   * again while it is worth it: 429/503/504 (after Retry-After, or a jittered backoff), network
+   * failures and timeouts, and — when asked — a 404 right after a write. Records the final call.
+   */
+  async function withRetries(
+    tenantId: string,
+    meta: Pick<SendOptions, 'service' | 'method' | 'target' | 'retryNotFound' | 'onCall'>,
+    attempt: (signal: AbortSignal) => Promise<{ status: number; headers: Headers }>,
+  ): Promise<{ status: number; headers: Headers; attempts: number }> {
+    const started = Date.now();
+    let notFoundLeft = meta.retryNotFound ? policy.notFoundRetries : 0;
+    let lastRequestId: string | null = null;
+    let lastProblem = '';
+    for (let n = 1; n <= policy.maxAttempts; n++) {
+      const outcome = await limiter(tenantId)(() =>
+        global(() => attempt(AbortSignal.timeout(policy.timeoutMs)).catch((err: unknown) => ({ error: err as Error }))),
+      );
+      if ('error' in outcome) {
+        if (outcome.error instanceof M365Error) throw outcome.error;
+        lastProblem = outcome.error.name === 'TimeoutError' ? 'timed out' : outcome.error.message;
+        log.debug({ target: meta.target, attempt: n, problem: lastProblem }, 'retrying after a network failure');
+        if (n < policy.maxAttempts) await sleep(backoffMs(n, policy));
+        continue;
+      }
+      lastRequestId = outcome.headers.get('request-id');
+      const last = n === policy.maxAttempts;
+      if (RETRYABLE.has(outcome.status) && !last) {
+        const wait = retryAfterMs(outcome.headers) ?? backoffMs(n, policy);
+        lastProblem = `HTTP ${outcome.status}`;
+        log.debug({ target: meta.target, status: outcome.status, attempt: n, waitMs: Math.round(wait) }, 'throttled or unavailable: retrying');
+        await sleep(Math.min(wait, policy.maxDelayMs));
+        continue;
+      }
+      if (outcome.status === 404 && notFoundLeft > 0 && !last) {
+        notFoundLeft--;
+        await sleep(backoffMs(n, policy) + 200);
+        continue;
+      }
+      meta.onCall?.({ service: meta.service, method: meta.method, target: meta.target, status: outcome.status, requestId: lastRequestId, attempts: n, ms: Date.now() - started });
+      if (RETRYABLE.has(outcome.status)) {
+        throw new M365Unavailable(`Microsoft kept answering ${outcome.status} to ${meta.target} after ${n} attempts.`, lastRequestId);
+      }
+      return { ...outcome, attempts: n };
+    }
+    meta.onCall?.({ service: meta.service, method: meta.method, target: meta.target, status: 0, requestId: lastRequestId, attempts: policy.maxAttempts, ms: Date.now() - started });
+    throw new M365Unavailable(`Microsoft could not be reached for ${meta.target} (${lastProblem}) after ${policy.maxAttempts} attempts.`, lastRequestId);
+  }
+
+  /** A JSON request with retries (the Exchange admin API, and Graph's $batch). */
+  async function send(creds: TenantCredentials, req: SendOptions): Promise<RawResponse> {
+    const resource = req.service === 'graph' ? opts.endpoints.graphBaseUrl : opts.endpoints.exchangeBaseUrl;
+    let body: unknown = null;
+    const res = await withRetries(creds.tenantId, req, async (signal) => {
+      const accessToken = await token(creds, resource);
+      const r = await fetch(req.url, {
+        method: req.method,
+        headers: {
+          authorization: `Bearer ${accessToken}`,
+          accept: 'application/json',
+          'client-request-id': crypto.randomUUID(),
+          ...(req.body !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...req.headers,
+        },
+        body: req.body === undefined ? undefined : JSON.stringify(req.body),
+        signal,
+        redirect: 'manual',
+      });
+      const text = await r.text();
+      try {
+        body = text ? JSON.parse(text) : null;
+      } catch {
+        body = text;
+      }
+      return r;
+    });
+    const requestId = res.headers.get('request-id');
+    if (res.status >= 400) {
+      const error = errorOf(body);
+      throw new M365Error(res.status, error.code, error.message, requestId);
+    }
+    return { status: res.status, headers: res.headers, body, requestId };
+  }
+
+  return { send, withRetries, token, endpoints: opts.endpoints, policy };
+}
+
+export type Transport = ReturnType<typeof createTransport>;
+
+/** Graph's `{error:{code,message}}` and Exchange's error shapes, as one. */
+export function errorOf(body: unknown): { code: string; message: string } {
+  const e = (body as { error?: { code?: string; message?: string; details?: unknown } } | null)?.error;
+  if (e && typeof e === 'object') return { code: e.code ?? 'error', message: e.message ?? 'Microsoft returned an error.' };
+  return { code: 'error', message: typeof body === 'string' && body ? body.slice(0, 300) : 'Microsoft returned an error.' };
+}
