@@ -76,6 +76,8 @@ export interface TenantDirectory {
   groupMembersDelta(groupId: string, deltaLink: string | null): Promise<{ added: string[]; removed: string[]; deltaLink: string }>;
   /** How many Intune managed devices each user has. */
   managedDeviceCounts(): Promise<Map<string, number>>;
+  /** How many users the tenant has (null if Graph will not say): the denominator of a full sync's progress. */
+  userCount(): Promise<number | null>;
   /** Users by id (batched); ids Graph does not know are left out. */
   usersById(ids: string[]): Promise<DirectoryUser[]>;
   /** Each user's manager id, or null (batched). */
@@ -180,6 +182,15 @@ export function createTenantDirectory(transport: Transport, creds: TenantCredent
         for (const d of items) if (d.userId) counts.set(d.userId, (counts.get(d.userId) ?? 0) + 1);
       });
       return counts;
+    },
+    async userCount() {
+      try {
+        const n: unknown = await graph(() => client.api('/users/$count').header('ConsistencyLevel', 'eventual').get());
+        const count = typeof n === 'number' ? n : Number(n);
+        return Number.isFinite(count) ? count : null;
+      } catch {
+        return null; // progress without a total is still progress
+      }
     },
     async usersById(ids) {
       const results = await batch(

@@ -130,6 +130,7 @@ export async function syncTenant(deps: SyncDeps, tenant: TenantRow, dir: TenantD
   let groupDeltaLink: string | null = null;
 
   if (tenant.scopeKind === 'all') {
+    if (full) await db.update(tenants).set({ syncTotal: await dir.userCount() }).where(eq(tenants.id, tenant.id));
     const seen = new Set<string>();
     usersDeltaLink = await dir.usersDelta(full ? null : tenant.usersDeltaLink, async (changes) => {
       for (const c of changes) if (c.kind === 'upsert') seen.add(c.user.id);

@@ -2,6 +2,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import express, { type Router } from 'express';
 import { SignJWT, exportJWK, generateKeyPair, type CryptoKey, type JWK, type JWTPayload } from 'jose';
 import type { SimTenant, SimUser } from './seed.js';
+import { rolesForAudience } from './tenant/catalogue.js';
 
 /**
  * The simulated tenant's Microsoft Entra ID: OpenID metadata, signing keys, the sign-in
@@ -13,7 +14,11 @@ export interface SimApp {
   clientId: string;
   clientSecret: string;
   displayName: string;
-  /** Application permissions granted by admin consent (roles in app-only tokens). */
+  /**
+   * Application permissions granted by admin consent. An app-only token carries those of the
+   * resource it is for (Graph's for https://graph.microsoft.com, Exchange.ManageAsApp for
+   * https://outlook.office365.com).
+   */
   appRoles: string[];
 }
 
@@ -184,7 +189,7 @@ export async function createIdentity(opts: IdentityOptions): Promise<SimIdentity
     if (b.grant_type === 'client_credentials') {
       if (!b.scope?.endsWith('/.default')) return oauthError(res, 400, 'invalid_scope', 'The scope must end with /.default for the client credentials flow.');
       const audience = b.scope.replace(/\/\.default$/, '');
-      const token = await sign({ aud: audience, tid, oid: app.clientId, azp: app.clientId, roles: app.appRoles, idtyp: 'app', app_displayname: app.displayName });
+      const token = await sign({ aud: audience, tid, oid: app.clientId, azp: app.clientId, roles: rolesForAudience(app.appRoles, audience), idtyp: 'app', app_displayname: app.displayName });
       return res.json({ token_type: 'Bearer', expires_in: TOKEN_LIFETIME_S, ext_expires_in: TOKEN_LIFETIME_S, access_token: token });
     }
 

@@ -3,6 +3,9 @@
  * tests and demos see the same people every time.
  */
 
+/** Hoisted: global lookups are slow inside vm contexts (jest), and these run millions of times. */
+const { imul, floor } = Math;
+
 export interface SimTenant {
   id: string;
   displayName: string;
@@ -33,26 +36,38 @@ export interface SeededDirectory {
 export function prng(seed: string): () => number {
   let h = 1779033703 ^ seed.length;
   for (let i = 0; i < seed.length; i++) {
-    h = Math.imul(h ^ seed.charCodeAt(i), 3432918353);
+    h = imul(h ^ seed.charCodeAt(i), 3432918353);
     h = (h << 13) | (h >>> 19);
   }
   let a = h >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
     let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    t = imul(t ^ (t >>> 15), t | 1);
+    t ^= t + imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
 
-/** A version-4-shaped GUID drawn from the PRNG. */
+const HEX = [...'0123456789abcdef'].map((c) => c.charCodeAt(0));
+const DASH = 45;
+
+/** Writes 32 hex digits as a GUID into a flat string (no concatenation: one small heap object). */
+export function guidFromNibbles(next: (i: number) => number): string {
+  const codes: number[] = [];
+  for (let i = 0; i < 32; i++) {
+    if (i === 8 || i === 12 || i === 16 || i === 20) codes.push(DASH);
+    codes.push(HEX[next(i)]!);
+  }
+  return String.fromCharCode(...codes);
+}
+
+/** A version-4-shaped GUID drawn from the PRNG (32 draws, one per hex digit). */
 export function guid(rand: () => number): string {
-  const hex = Array.from({ length: 32 }, () => Math.floor(rand() * 16).toString(16));
-  hex[12] = '4';
-  hex[16] = ((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16);
-  const s = hex.join('');
-  return `${s.slice(0, 8)}-${s.slice(8, 12)}-${s.slice(12, 16)}-${s.slice(16, 20)}-${s.slice(20)}`;
+  return guidFromNibbles((i) => {
+    const d = floor(rand() * 16);
+    return i === 12 ? 4 : i === 16 ? (d & 0x3) | 0x8 : d;
+  });
 }
 
 const GIVEN = [
@@ -76,8 +91,16 @@ const DEPARTMENTS: [string, string[]][] = [
   ['Legal', ['Counsel', 'Paralegal']],
 ];
 
-/** ASCII-only mail local part: "Łukasz Müller" -> "lukasz.muller". */
+const mailParts = new Map<string, string>();
+
+/** ASCII-only mail local part: "Łukasz Müller" -> "lukasz.muller" (memoised: names come from short lists). */
 function mailPart(s: string): string {
+  let part = mailParts.get(s);
+  if (part === undefined) mailParts.set(s, (part = transliterate(s)));
+  return part;
+}
+
+function transliterate(s: string): string {
   const translit: Record<string, string> = { ł: 'l', Ł: 'l', ø: 'o', Ø: 'o', ı: 'i', ß: 'ss' };
   const cyr = 'абвгдежзийклмнопрстуфхцчшщыэюя';
   const lat = ['a', 'b', 'v', 'g', 'd', 'e', 'zh', 'z', 'i', 'y', 'k', 'l', 'm', 'n', 'o', 'p', 'r', 's', 't', 'u', 'f', 'kh', 'ts', 'ch', 'sh', 'shch', 'y', 'e', 'yu', 'ya'];
@@ -90,7 +113,7 @@ function mailPart(s: string): string {
 
 export function seedDirectory(opts: { seed: string; users: number; now?: Date }): SeededDirectory {
   const rand = prng(opts.seed);
-  const pick = <T>(list: readonly T[]) => list[Math.floor(rand() * list.length)]!;
+  const pick = <T>(list: readonly T[]) => list[floor(rand() * list.length)]!;
   const now = opts.now ?? new Date();
   const tenant: SimTenant = { id: guid(rand), displayName: 'Contoso', defaultDomain: 'contoso.com' };
   const users: SimUser[] = [];
@@ -109,7 +132,7 @@ export function seedDirectory(opts: { seed: string; users: number; now?: Date })
     const upn = `${local}@${tenant.defaultDomain}`;
     // About one person in twelve has a leave date: most ahead (the queue), a few behind.
     const leaving = rand() < 1 / 12;
-    const leaveInDays = Math.floor(rand() * 120) - 15;
+    const leaveInDays = floor(rand() * 120) - 15;
     return {
       id: guid(rand),
       displayName: `${given} ${family}`,
@@ -121,8 +144,8 @@ export function seedDirectory(opts: { seed: string; users: number; now?: Date })
       department,
       managerId,
       accountEnabled: true,
-      employeeLeaveDateTime: leaving ? new Date(Math.floor((now.getTime() + leaveInDays * day) / day) * day + 17 * 3600_000).toISOString() : null,
-      createdDateTime: new Date(now.getTime() - Math.floor(rand() * 2000 + 30) * day).toISOString(),
+      employeeLeaveDateTime: leaving ? new Date(floor((now.getTime() + leaveInDays * day) / day) * day + 17 * 3600_000).toISOString() : null,
+      createdDateTime: new Date(now.getTime() - floor(rand() * 2000 + 30) * day).toISOString(),
     };
   };
 
@@ -131,7 +154,7 @@ export function seedDirectory(opts: { seed: string; users: number; now?: Date })
   const heads = DEPARTMENTS.map(([dept]) => make(dept, `Head of ${dept}`, ceo.id));
   users.push(...heads);
   while (users.length < opts.users) {
-    const d = Math.floor(rand() * DEPARTMENTS.length);
+    const d = floor(rand() * DEPARTMENTS.length);
     const [dept, titles] = DEPARTMENTS[d]!;
     users.push(make(dept, pick(titles), heads[d]!.id));
   }

@@ -48,8 +48,12 @@ describe('configuration', () => {
       /SECRET_ENTRA_CLIENT_SECRET: is required when ENTRA_CLIENT_ID is set/,
     );
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/ENTRA_CLIENT_ID: is required in production/);
+    expect(() => loadConfig({ NODE_ENV: 'production', ENTRA_CLIENT_ID: '11111111-2222-3333-4444-555555555555', SECRET_ENTRA_CLIENT_SECRET: 'a-long-secret-value' })).toThrow(
+      /SECRET_DATA_KEY: is required in production/,
+    );
     const prod = loadConfig({
       NODE_ENV: 'production',
+      SECRET_DATA_KEY: Buffer.alloc(32, 1).toString('base64'),
       ENTRA_CLIENT_ID: '11111111-2222-3333-4444-555555555555',
       SECRET_ENTRA_CLIENT_SECRET: 'a-long-secret-value',
     });
