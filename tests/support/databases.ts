@@ -22,6 +22,12 @@ export async function freshServerDatabase(serverUrl: string): Promise<{ url: str
       const c = new pg.Client({ connectionString: serverUrl });
       await c.connect();
       try {
+        // Connections the app closed may still be finishing: give them a moment before forcing.
+        for (let i = 0; i < 40; i++) {
+          const { rows } = await c.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1', [name]);
+          if (rows[0].n === 0) break;
+          await new Promise((r) => setTimeout(r, 50));
+        }
         await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       } finally {
         await c.end();
