@@ -5,6 +5,8 @@
 export const REQUIRED_PERMISSIONS: { permission: string; why: string }[] = [
   { permission: 'Organization.Read.All', why: 'Read the tenant’s name, domains and licences.' },
   { permission: 'User.ReadWrite.All', why: 'Sync people; disable sign-in, revoke sessions, reset passwords, delete and restore accounts.' },
+  { permission: 'User-PasswordProfile.ReadWrite.All', why: 'Reset a leaver’s password.' },
+  { permission: 'User-LifeCycleInfo.Read.All', why: 'Read employee leave dates for the queue.' },
   { permission: 'Group.ReadWrite.All', why: 'Read groups and remove leavers from security and Microsoft 365 groups.' },
   { permission: 'GroupMember.ReadWrite.All', why: 'Change group memberships.' },
   { permission: 'Directory.ReadWrite.All', why: 'Remove licences and manage managers and direct reports.' },
