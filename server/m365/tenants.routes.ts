@@ -5,22 +5,18 @@ import { z } from 'zod';
 import { containing } from '../db/like.js';
 import type { Db } from '../db/store.js';
 import type { ApiRoutes } from '../http/api-router.js';
+import { GUID, uuidParam } from '../http/params.js';
 import { UserError } from '../errors.js';
 import { auditContext } from '../orgs/auth.middleware.js';
 import type { AuditContext } from '../audit/audit.service.js';
 import { employees } from './m365.schema.js';
 import type { TenantsService } from './tenants.service.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const tenantParam = (req: Request) => {
-  const id = String(req.params.tenantId ?? '');
-  if (!UUID.test(id)) throw new UserError(404, 'not_found', 'That tenant was not found.');
-  return id;
-};
+const tenantParam = (req: Request) => uuidParam(req, 'tenantId');
 
 const scopeSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('all') }),
-  z.object({ kind: z.literal('group'), groupId: z.string().trim().regex(UUID, 'must be a group object id (a GUID)') }),
+  z.object({ kind: z.literal('group'), groupId: z.string().trim().regex(GUID, 'must be a group object id (a GUID)') }),
 ]);
 
 /** Tenants (connect, consent, scope, sync) and the synced employees. */

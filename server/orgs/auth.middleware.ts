@@ -7,8 +7,8 @@ import { can, type Permission } from './permissions.js';
 import { SESSION_COOKIE, type Sessions } from './sessions.js';
 import { appendAudit } from '../audit/audit.service.js';
 import type { Db } from '../db/store.js';
+import { GUID } from '../http/params.js';
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 const unauthenticated = () => new UserError(401, 'unauthenticated', 'Sign in to use Offramp.');

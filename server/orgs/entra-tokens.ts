@@ -1,5 +1,6 @@
 import { createRemoteJWKSet, decodeJwt, errors, jwtVerify, type JWTPayload } from 'jose';
 import { OperationalError, UserError } from '../errors.js';
+import { GUID } from '../http/params.js';
 
 /**
  * Validates Microsoft Entra ID tokens as Entra requires: RS256 signature against the issuer's
@@ -34,7 +35,6 @@ export interface EntraTokenValidator {
   verifyIdToken(token: string, nonce: string): Promise<EntraIdentity>;
 }
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const SSO_SCOPE = 'access_as_user';
 
 const invalid = (message: string) => new UserError(401, 'invalid_token', message);

@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import type { ApiRoutes } from '../http/api-router.js';
+import { uuidParam } from '../http/params.js';
 import { UserError } from '../errors.js';
 import { auditContext, sourceOf } from './auth.middleware.js';
 import { ROLES } from './orgs.schema.js';
@@ -104,15 +105,6 @@ export function registerOrgRoutes(api: ApiRoutes, deps: { orgs: OrgsService; pub
     const accepted = await orgs.acceptInvite(tokenParam(req), req.auth!.user, plainContext(req));
     return { ...accepted, permissions: permissionsOf(accepted.role) };
   });
-}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** An id in the path that is not a UUID cannot name anything: 404, like an unknown one. */
-function uuidParam(req: Request, name: string): string {
-  const value = String(req.params[name] ?? '');
-  if (!UUID.test(value)) throw new UserError(404, 'not_found', `That ${name.replace(/Id$/, '')} was not found.`);
-  return value;
 }
 
 function tokenParam(req: Request): string {
