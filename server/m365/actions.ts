@@ -237,17 +237,45 @@ export function createActions(transport: Transport, creds: TenantCredentials, on
     async removeMailboxPermission(mailbox: string, user: string) {
       await exchange.invoke('Remove-MailboxPermission', { Identity: mailbox, User: user, AccessRights: ['FullAccess'], InheritanceType: 'All', Confirm: false });
     },
-    /** Full access, send-as and calendar permissions the person holds on others' mailboxes. */
+    /**
+     * Full access, send-as and calendar permissions the person holds on others' mailboxes.
+     * Exchange has no "held by" query for full access and folder permissions: like an admin's
+     * `Get-Mailbox | Get-MailboxPermission -User`, every other mailbox is asked (under the
+     * tenant's concurrency cap). Send-as can be asked by trustee directly.
+     */
     async listPermissionsHeldBy(user: string): Promise<HeldPermission[]> {
-      const [full, sendAs, calendar] = await Promise.all([
-        exchange.invoke<{ Identity: string; AccessRights: string[] }>('Get-MailboxPermission', { User: user }),
-        exchange.invoke<{ Identity: string; AccessRights: string[] }>('Get-RecipientPermission', { Trustee: user }),
-        exchange.invoke<{ Identity: string; AccessRights: string[] }>('Get-MailboxFolderPermission', { User: user }),
+      const [mailboxes, sendAs] = await Promise.all([
+        exchange.invoke<{ ExternalDirectoryObjectId?: string; PrimarySmtpAddress?: string; UserPrincipalName?: string }>('Get-Mailbox', { ResultSize: 'Unlimited' }),
+        exchange.invoke<{ Identity: string; AccessRights: string[]; AccessControlType?: string; IsInherited?: boolean }>('Get-RecipientPermission', { Trustee: user }),
       ]);
+      const self = user.toLowerCase();
+      const others = mailboxes
+        .filter((m) => ![m.PrimarySmtpAddress, m.UserPrincipalName, m.ExternalDirectoryObjectId].some((k) => k?.toLowerCase() === self))
+        .map((m) => m.PrimarySmtpAddress ?? m.UserPrincipalName ?? m.ExternalDirectoryObjectId ?? '')
+        .filter((m) => m !== '');
+      const held = await Promise.all(
+        others.map(async (mailbox): Promise<HeldPermission[]> => {
+          const [full, calendar] = await Promise.all([
+            exchange.invoke<{ AccessRights: string[]; IsInherited?: boolean; Deny?: boolean }>('Get-MailboxPermission', { Identity: mailbox, User: user }),
+            exchange
+              .invoke<{ AccessRights: string[] }>('Get-MailboxFolderPermission', { Identity: `${mailbox}:\\Calendar`, User: user })
+              .catch((err: unknown) => {
+                // Exchange answers "no entry for this user" with an error, not an empty list.
+                if (err instanceof M365Error && (err.status === 404 || err.code === 'UserNotFoundInPermissionEntryException')) return [];
+                throw err;
+              }),
+          ]);
+          return [
+            ...full.filter((p) => !p.IsInherited && !p.Deny).map((p) => ({ mailbox, kind: 'FullAccess' as const, accessRights: p.AccessRights })),
+            ...calendar.map((p) => ({ mailbox: `${mailbox}:\\Calendar`, kind: 'CalendarFolder' as const, accessRights: p.AccessRights })),
+          ];
+        }),
+      );
       return [
-        ...full.map((p) => ({ mailbox: p.Identity, kind: 'FullAccess' as const, accessRights: p.AccessRights })),
-        ...sendAs.map((p) => ({ mailbox: p.Identity, kind: 'SendAs' as const, accessRights: p.AccessRights })),
-        ...calendar.map((p) => ({ mailbox: p.Identity, kind: 'CalendarFolder' as const, accessRights: p.AccessRights })),
+        ...held.flat(),
+        ...sendAs
+          .filter((p) => p.AccessControlType !== 'Deny' && !p.IsInherited)
+          .map((p) => ({ mailbox: p.Identity, kind: 'SendAs' as const, accessRights: p.AccessRights })),
       ];
     },
     async removeHeldPermission(user: string, p: HeldPermission) {

@@ -112,8 +112,8 @@ export function createTenantDirectory(transport: Transport, creds: TenantCredent
     },
     async grantedPermissions() {
       const [graphToken, exchangeToken] = await Promise.all([
-        transport.token(creds, transport.endpoints.graphBaseUrl),
-        transport.token(creds, transport.endpoints.exchangeBaseUrl),
+        transport.token(creds, transport.resourceFor('graph')),
+        transport.token(creds, transport.resourceFor('exchange')),
       ]);
       const roles = (t: string) => {
         const r = decodeJwt(t).roles;

@@ -28,9 +28,9 @@ class OfframpMiddleware implements Middleware {
     const method = context.options?.method ?? 'GET';
     const target = new URL(url).pathname.replace(/^\/(v1\.0|beta)(?=\/)/, '');
     const retryNotFound = Boolean(context.middlewareControl?.getMiddlewareOptions(ReadAfterWrite));
-    const graphBase = this.transport.endpoints.graphBaseUrl;
+    const resource = this.transport.resourceFor('graph');
     await this.transport.withRetries(this.creds.tenantId, { service: 'graph', method, target, retryNotFound, onCall: this.onCall }, async (signal) => {
-      const token = await this.transport.token(this.creds, graphBase);
+      const token = await this.transport.token(this.creds, resource);
       const options = (context.options ??= {});
       const headers = new Headers(options.headers as HeadersInit | undefined);
       headers.set('Authorization', `Bearer ${token}`);

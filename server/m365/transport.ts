@@ -18,7 +18,16 @@ export interface M365Endpoints {
   graphBaseUrl: string;
   /** https://outlook.office365.com */
   exchangeBaseUrl: string;
+  /**
+   * The resources tokens are asked for (`{resource}/.default`): Microsoft's application ID URIs,
+   * which stay the same wherever the calls go (the simulated tenant checks them as Entra does).
+   */
+  graphResource?: string;
+  exchangeResource?: string;
 }
+
+export const GRAPH_RESOURCE = 'https://graph.microsoft.com';
+export const EXCHANGE_RESOURCE = 'https://outlook.office365.com';
 
 export interface RetryPolicy {
   maxAttempts: number;
@@ -115,6 +124,11 @@ export function createTransport(opts: TransportOptions) {
     }
   }
 
+  /** The resource a service's tokens are for. */
+  function resourceFor(service: 'graph' | 'exchange'): string {
+    return service === 'graph' ? (opts.endpoints.graphResource ?? GRAPH_RESOURCE) : (opts.endpoints.exchangeResource ?? EXCHANGE_RESOURCE);
+  }
+
   function limiter(tenantId: string): LimitFunction {
     let l = perTenant.get(tenantId);
     if (!l) {
@@ -167,7 +181,8 @@ export function createTransport(opts: TransportOptions) {
       if (RETRYABLE.has(outcome.status)) {
         throw new M365Unavailable(`Microsoft kept answering ${outcome.status} to ${meta.target} after ${n} attempts.`, lastRequestId);
       }
-      return { ...outcome, attempts: n };
+      // A fetch Response keeps status and headers on its prototype: copy them, do not spread it.
+      return { status: outcome.status, headers: outcome.headers, attempts: n };
     }
     meta.onCall?.({ service: meta.service, method: meta.method, target: meta.target, status: 0, requestId: lastRequestId, attempts: policy.maxAttempts, ms: Date.now() - started });
     throw new M365Unavailable(`Microsoft could not be reached for ${meta.target} (${lastProblem}) after ${policy.maxAttempts} attempts.`, lastRequestId);
@@ -175,7 +190,7 @@ export function createTransport(opts: TransportOptions) {
 
   /** A JSON request with retries (the Exchange admin API, and Graph's $batch). */
   async function send(creds: TenantCredentials, req: SendOptions): Promise<RawResponse> {
-    const resource = req.service === 'graph' ? opts.endpoints.graphBaseUrl : opts.endpoints.exchangeBaseUrl;
+    const resource = resourceFor(req.service);
     let body: unknown = null;
     const res = await withRetries(creds.tenantId, req, async (signal) => {
       const accessToken = await token(creds, resource);
@@ -208,14 +223,26 @@ export function createTransport(opts: TransportOptions) {
     return { status: res.status, headers: res.headers, body, requestId };
   }
 
-  return { send, withRetries, token, endpoints: opts.endpoints, policy };
+  return { send, withRetries, token, resourceFor, endpoints: opts.endpoints, policy };
 }
 
 export type Transport = ReturnType<typeof createTransport>;
 
-/** Graph's `{error:{code,message}}` and Exchange's error shapes, as one. */
+/**
+ * Graph's `{error:{code,message}}` and Exchange's error shapes, as one. Exchange's admin API says
+ * only "Error executing cmdlet" at the top; what PowerShell would show is in
+ * `details[0].message` as "{tag}|{exception type}|{message}": the exception's short name becomes
+ * the code (e.g. ManagementObjectNotFoundException) and its message the message.
+ */
 export function errorOf(body: unknown): { code: string; message: string } {
-  const e = (body as { error?: { code?: string; message?: string; details?: unknown } } | null)?.error;
-  if (e && typeof e === 'object') return { code: e.code ?? 'error', message: e.message ?? 'Microsoft returned an error.' };
+  const e = (body as { error?: { code?: string; message?: string; details?: { message?: string }[] } } | null)?.error;
+  if (e && typeof e === 'object') {
+    const detail = Array.isArray(e.details) ? e.details[0]?.message : undefined;
+    const parts = typeof detail === 'string' ? detail.split('|') : [];
+    if (parts.length >= 3) {
+      return { code: parts[1]!.split('.').pop() || (e.code ?? 'error'), message: parts.slice(2).join('|') };
+    }
+    return { code: e.code ?? 'error', message: e.message ?? 'Microsoft returned an error.' };
+  }
   return { code: 'error', message: typeof body === 'string' && body ? body.slice(0, 300) : 'Microsoft returned an error.' };
 }

@@ -117,7 +117,7 @@ describe('simulated Exchange Online admin API', () => {
     expect(back.body.value[0]).toMatchObject({ AutoReplyState: 'Scheduled', ExternalAudience: 'All' });
   });
 
-  it('grants, lists and removes full access; finds every mailbox a person can open', async () => {
+  it('grants, lists and removes full access; like Exchange, listing needs the mailbox', async () => {
     const sharedBox = [...sim.state.mailboxes.values()].find((m) => m.type === 'SharedMailbox' && sim.state.fullAccess.on(m.userId).length)!;
     const [holder] = sim.state.fullAccess.on(sharedBox.userId)[0]!;
     const holderUpn = sim.findUser(holder)!.userPrincipalName;
@@ -125,8 +125,9 @@ describe('simulated Exchange Online admin API', () => {
     expect(list.body.value[0]).toMatchObject({ User: 'NT AUTHORITY\\SELF', AccessRights: ['FullAccess', 'ReadPermission'], IsInherited: false });
     expect(list.body.value).toContainEqual(expect.objectContaining({ User: holderUpn, AccessRights: ['FullAccess'], Deny: false }));
     expectExchangeError(await exo.invoke('Get-MailboxPermission', {}), 400, 'ParameterBindingException', /mandatory parameters: Identity/);
-    const held = await exo.invoke('Get-MailboxPermission', { User: holderUpn });
-    expect(held.body.value.map((p: any) => p.Identity)).toContain(sim.findUser(sharedBox.userId)!.mailNickname);
+    expectExchangeError(await exo.invoke('Get-MailboxPermission', { User: holderUpn }), 400, 'ParameterBindingException', /mandatory parameters: Identity/);
+    const held = await exo.invoke('Get-MailboxPermission', { Identity: sharedBox.userId, User: holderUpn });
+    expect(held.body.value).toEqual([expect.objectContaining({ Identity: sim.findUser(sharedBox.userId)!.mailNickname, User: holderUpn, AccessRights: ['FullAccess'] })]);
     const manager = mailboxUser((id) => id !== holder);
     const add = await exo.invoke('Add-MailboxPermission', { Identity: sharedBox.userId, User: manager.userPrincipalName, AccessRights: 'FullAccess', AutoMapping: false });
     expect(add.body.value[0]).toMatchObject({ User: manager.userPrincipalName, AccessRights: ['FullAccess'] });
@@ -150,8 +151,9 @@ describe('simulated Exchange Online admin API', () => {
     const { target, trustee } = sim.state.folderGrants.all()[0]!;
     const owner = sim.findUser(target.split(':')[0]!)!;
     const who = sim.findUser(trustee)!;
-    const held = await exo.invoke('Get-MailboxFolderPermission', { User: who.userPrincipalName });
-    expect(held.body.value).toContainEqual(expect.objectContaining({ Identity: `${owner.mailNickname}:\\Calendar`, User: who.displayName }));
+    expectExchangeError(await exo.invoke('Get-MailboxFolderPermission', { User: who.userPrincipalName }), 400, 'ParameterBindingException', /mandatory parameters: Identity/);
+    const held = await exo.invoke('Get-MailboxFolderPermission', { Identity: `${owner.userPrincipalName}:\\Calendar`, User: who.userPrincipalName });
+    expect(held.body.value).toEqual([expect.objectContaining({ Identity: `${owner.mailNickname}:\\Calendar`, User: who.displayName })]);
     const list = await exo.invoke('Get-MailboxFolderPermission', { Identity: `${owner.userPrincipalName}:\\Calendar` });
     expect(list.body.value.slice(0, 2).map((e: any) => e.User)).toEqual(['Default', 'Anonymous']);
     expect(list.body.value).toContainEqual(expect.objectContaining({ User: who.displayName, FolderName: 'Calendar' }));

@@ -9,9 +9,8 @@ import { none, rows, type Cmdlet, type CmdletContext } from '../types.js';
  * Calendar sharing and delegates live here; every folder also has its Default and Anonymous
  * entries, which can be changed but not removed.
  *
- * Exchange requires -Identity on Get-MailboxFolderPermission. Like Get-MailboxPermission, the
- * simulator also answers -User alone with every folder entry that person holds (the rows an
- * admin's loop over Get-Mailbox would find) — a convenience real Exchange does not offer.
+ * Exchange requires -Identity on Get-MailboxFolderPermission (and answers -User with an error
+ * when that person has no entry on the folder); so does the simulator.
  */
 
 const FOLDERS = ['Calendar', 'Inbox', 'Contacts'];
@@ -69,19 +68,7 @@ export const folderCmdlets: Cmdlet[] = [
     params: { Identity: { type: 'string' }, User: { type: 'string' } },
     target: 'Identity',
     run: ({ store, params }) => {
-      if (params.Identity === undefined) {
-        if (params.User === undefined) throw bindingError('Cannot process command because of one or more missing mandatory parameters: Identity.');
-        const user = resolveUser(store, params.User);
-        const held = store.folderGrants.heldBy(user.id).filter(([key]) => store.mailbox(key.split(':')[0]!));
-        return rows(
-          held.map(([key, g]) => {
-            const [ownerId, name] = key.split(':') as [string, string];
-            const owner = store.users.get(ownerId)!;
-            return entry({ owner, name, key, identity: `${owner.mailNickname}:\\${name}` }, user.displayName, g);
-          }),
-          (e) => e,
-        );
-      }
+      if (params.Identity === undefined) throw bindingError('Cannot process command because of one or more missing mandatory parameters: Identity.');
       const f = folderOf(store, params.Identity);
       let list = entries(store, f);
       if (params.User !== undefined) {

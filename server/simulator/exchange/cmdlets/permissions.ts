@@ -11,10 +11,8 @@ import { rows, none, type Cmdlet, type CmdletContext, type ParamSpec } from '../
  * trustee, so one factory makes the three cmdlets of each.
  *
  * Finding every mailbox a person holds rights on: Exchange has no single cmdlet for it (admins
- * pipe Get-Mailbox into Get-MailboxPermission -User). Get-RecipientPermission accepts -Trustee
- * without -Identity, as Exchange does; the simulator also accepts Get-MailboxPermission -User
- * without -Identity (a convenience Exchange does not offer: it returns the same rows as the
- * pipeline would).
+ * pipe Get-Mailbox into Get-MailboxPermission -User), so, as in Exchange, Get-MailboxPermission
+ * requires -Identity; Get-RecipientPermission accepts -Trustee without -Identity.
  */
 
 interface Row {
@@ -59,7 +57,7 @@ function grantCmdlets(spec: GrantSpec): Cmdlet[] {
       const trustee = params[T] !== undefined ? resolveUser(store, params[T]) : undefined;
       let list: Row[];
       if (params.Identity !== undefined) list = rowsOn(store, resolveMailbox(store, params.Identity).user);
-      else if (trustee) list = spec.grants(store).heldBy(trustee.id).map(([m, g]) => ({ mailbox: store.users.get(m)!, trustee: recipientName(trustee), ...g })).filter((r) => store.mailbox(r.mailbox.id));
+      else if (trustee && spec.identityOptional) list = spec.grants(store).heldBy(trustee.id).map(([m, g]) => ({ mailbox: store.users.get(m)!, trustee: recipientName(trustee), ...g })).filter((r) => store.mailbox(r.mailbox.id));
       else if (spec.identityOptional) list = [...mailboxUsers(store)].flatMap((m) => rowsOn(store, m));
       else throw bindingError('Cannot process command because of one or more missing mandatory parameters: Identity.');
       if (trustee) list = list.filter((r) => r.trustee === recipientName(trustee));
