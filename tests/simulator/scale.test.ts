@@ -2,8 +2,9 @@ import type { Simulator } from '../../server/simulator/simulator.js';
 import { graphClient, startTestSimulator } from './helpers.js';
 
 /**
- * The sync benchmark seeds 50,000 people: seeding must stay O(n) and fast, and paging users
- * (and their delta) O(page). Prints the numbers it measures.
+ * The sync benchmark seeds 50,000 people: the seeded directory must be whole and paging users
+ * (and their delta) must work at that size. How fast is measured by tests/bench/sync, not here;
+ * this prints what it saw for people to read.
  */
 describe('simulated tenant at 50,000 people', () => {
   let sim: Simulator;
@@ -15,10 +16,11 @@ describe('simulated tenant at 50,000 people', () => {
   }, 120_000);
   afterAll(() => sim?.close());
 
-  it('seeds 50,000 people with groups, mailboxes and devices in well under 5 seconds', () => {
+  it('seeds 50,000 people with groups, mailboxes and devices', () => {
     console.log(`simulator: seeded ${sim.users().length} users, ${sim.state.groupOrder.length} groups, ${sim.state.mailboxes.size} mailboxes, ${sim.state.managedDevices.size} managed devices in ${seedMs} ms`);
     expect(sim.users().length).toBe(50_010);
-    expect(seedMs).toBeLessThan(6_000); // ~1.5 s in plain node; jest's vm context and parallel workers add some
+    expect(sim.state.mailboxes.size).toBeGreaterThan(45_000);
+    expect(sim.state.managedDevices.size).toBeGreaterThan(45_000);
   });
 
   it('pages /users/delta with $top=999 through every user, then answers a delta of 100 changes', async () => {
@@ -44,6 +46,5 @@ describe('simulated tenant at 50,000 people', () => {
     const deltaMs = Date.now() - t;
     expect(changes.body.value).toHaveLength(100);
     console.log(`simulator: full /users/delta of ${n} users in ${pages} pages took ${fullMs} ms; a delta of 100 changes took ${deltaMs} ms`);
-    expect(fullMs).toBeLessThan(10_000);
   });
 });
