@@ -6,6 +6,7 @@ import lockfile from 'proper-lockfile';
 import type { Logger } from '../log.js';
 import { OperationalError } from '../errors.js';
 import { loadClusterSeed } from './cluster-seed.js';
+import { keepQueriesWhole } from './pglite-queue.js';
 
 export interface EmbeddedPostgres {
   /** Connection URL of the loopback socket that serves the database. */
@@ -59,6 +60,7 @@ export async function startEmbeddedPostgres(opts: {
       port: opts.port,
       maxConnections: opts.maxConnections,
     });
+    keepQueriesWhole(server);
     await server.start();
     const conn = server.getServerConn();
     opts.log.info(

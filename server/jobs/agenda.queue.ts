@@ -39,7 +39,7 @@ export function createAgendaQueue(opts: AgendaQueueOptions): JobQueue {
   agenda.on('fail', (err: Error | string, job: unknown, remote?: boolean) => {
     if (remote) return; // another replica's job: that replica logs it
     const j = job as Job;
-    log.warn({ job: j.attrs.name, jobId: String(j.attrs._id), err: String(err) }, 'job failed');
+    log.warn({ job: j.attrs.name, jobId: String(j.attrs._id), err: typeof err === 'string' ? err : { message: err.message, cause: String((err as { cause?: unknown }).cause ?? '') } }, 'job failed');
   });
 
   const inFlight = new Map<string, AbortController>();

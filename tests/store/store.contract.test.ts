@@ -19,6 +19,35 @@ describe.each(storeKinds)('the %s store', (kind) => {
     await store?.close();
   });
 
+  it('answers parameterised queries from many connections at once, transactions among them, each with its own result', async () => {
+    // Different parameter counts per connection, and transactions starting while other
+    // connections are mid-query: interleaved Parse/Bind messages would mix them up.
+    const expected = (c: number, i: number) => Array.from({ length: (c % 4) + 1 }, (_, k) => `c${c}-i${i}-p${k}`);
+    const rounds = await Promise.all(
+      Array.from({ length: 8 }, (_, c) =>
+        (async () => {
+          const out: string[] = [];
+          for (let i = 0; i < 25; i++) {
+            const params = expected(c, i);
+            const sql = `SELECT concat_ws(',', ${params.map((_, k) => `$${k + 1}::text`).join(', ')}) AS v`;
+            if (c % 2 === 0) {
+              const client = await store.pool.connect();
+              try {
+                await client.query('BEGIN');
+                out.push((await client.query(sql, params)).rows[0].v);
+                await client.query('COMMIT');
+              } finally {
+                client.release();
+              }
+            } else out.push((await store.pool.query(sql, params)).rows[0].v);
+          }
+          return out;
+        })(),
+      ),
+    );
+    rounds.forEach((out, c) => expect(out).toEqual(Array.from({ length: 25 }, (_, i) => expected(c, i).join(','))));
+  }, 30_000);
+
   it('reports its kind', () => {
     expect(store.kind).toBe(kind);
   });
