@@ -14,6 +14,8 @@ export const redactPaths = [
   '*.password',
   '*.secret',
   '*.clientSecret',
+  '*.privateKeyPem',
+  '*.privateKey',
   '*.token',
   '*.accessToken',
   '*.refreshToken',

@@ -29,7 +29,7 @@ class OfframpMiddleware implements Middleware {
     const target = new URL(url).pathname.replace(/^\/(v1\.0|beta)(?=\/)/, '');
     const retryNotFound = Boolean(context.middlewareControl?.getMiddlewareOptions(ReadAfterWrite));
     const resource = this.transport.resourceFor('graph');
-    await this.transport.withRetries(this.creds.tenantId, { service: 'graph', method, target, retryNotFound, onCall: this.onCall }, async (signal) => {
+    await carried(() => this.transport.withRetries(this.creds.tenantId, { service: 'graph', method, target, retryNotFound, onCall: this.onCall }, async (signal) => {
       const token = await this.transport.token(this.creds, resource);
       const options = (context.options ??= {});
       const headers = new Headers(options.headers as HeadersInit | undefined);
@@ -39,7 +39,33 @@ class OfframpMiddleware implements Middleware {
       options.signal = signal;
       await this.next!.execute(context);
       return context.response!;
-    });
+    }));
+  }
+}
+
+/**
+ * The Graph client turns whatever a middleware throws into a GraphError holding only the
+ * error's name and `toString()`. Our errors travel through it as JSON and come back whole
+ * in `fromGraphError` (status, code, request id: a refused credential stays a refusal).
+ */
+const CARRIED = 'OfframpCarriedError';
+class CarriedError extends Error {
+  constructor(readonly original: M365Error | M365Unavailable) {
+    super(original.message);
+    this.name = CARRIED;
+  }
+  override toString(): string {
+    const o = this.original;
+    return JSON.stringify(o instanceof M365Error ? { kind: 'error', status: o.status, code: o.code, message: o.message, requestId: o.requestId } : { kind: 'unavailable', message: o.message, requestId: o.requestId });
+  }
+}
+
+async function carried<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof M365Error || err instanceof M365Unavailable) throw new CarriedError(err);
+    throw err;
   }
 }
 
@@ -67,8 +93,12 @@ export async function graph<T>(call: () => Promise<T>): Promise<T> {
 export function fromGraphError(err: unknown): Error {
   if (err instanceof M365Error || err instanceof M365Unavailable) return err;
   if (err instanceof GraphError) {
-    if (err.code === 'M365Unavailable' || err.code === 'M365Error' || err.statusCode === -1) {
-      // Thrown by our middleware (retries exhausted, no answer) and wrapped by the client.
+    if (err.code === CARRIED) {
+      const o = JSON.parse(String(err.body)) as { kind: string; status: number; code: string; message: string; requestId: string | null };
+      return o.kind === 'error' ? new M365Error(o.status, o.code, o.message, o.requestId) : new M365Unavailable(o.message, o.requestId, { cause: err });
+    }
+    if (err.statusCode === -1) {
+      // No answer at all (the client could not send the request).
       const text = String(err.body ?? err.message).replace(/^M365\w+: /, '');
       return new M365Unavailable(text || 'Microsoft Graph could not be reached.', err.requestId ?? null, { cause: err });
     }

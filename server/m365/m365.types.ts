@@ -3,12 +3,18 @@
  * (Graph client, MSAL) passes the driver's interface.
  */
 
-export interface TenantCredentials {
+/**
+ * How Offramp proves itself to a tenant's Entra ID: the app's client id with a secret, or with a
+ * certificate (its private key signs a client assertion; Entra holds the public part).
+ */
+export type TenantCredentials = {
   /** The customer's Entra tenant id (a GUID). */
   tenantId: string;
   clientId: string;
-  clientSecret: string;
-}
+} & (
+  | { clientSecret: string; certificate?: undefined }
+  | { clientSecret?: undefined; certificate: { thumbprintSha256: string; privateKeyPem: string } }
+);
 
 export interface DirectoryUser {
   id: string;

@@ -1,3 +1,4 @@
+import { X509Certificate, createPrivateKey } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { and, asc, eq, ilike, isNull, or, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
@@ -11,6 +12,7 @@ import { auditContext } from '../orgs/auth.middleware.js';
 import type { AuditContext } from '../audit/audit.service.js';
 import { employees } from './m365.schema.js';
 import type { TenantsService } from './tenants.service.js';
+import type { TenantCredentials } from './m365.types.js';
 
 const tenantParam = (req: Request) => uuidParam(req, 'tenantId');
 
@@ -18,6 +20,43 @@ const scopeSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('all') }),
   z.object({ kind: z.literal('group'), groupId: z.string().trim().regex(GUID, 'must be a group object id (a GUID)') }),
 ]);
+
+const pem = (label: string) => z.string().trim().max(20_000).regex(new RegExp(`-----BEGIN ${label}-----`), `must be a PEM (-----BEGIN ${label}-----)`);
+
+/** A tenant reached through the organisation's own app registration: a secret or a certificate. */
+const ownAppSchema = z
+  .object({
+    tenantId: z.string().trim().regex(GUID, 'must be the tenant id (a GUID)').transform((v) => v.toLowerCase()),
+    clientId: z.string().trim().regex(GUID, 'must be the application (client) id (a GUID)'),
+    clientSecret: z.string().min(8, 'must be at least 8 characters').max(1_000).optional(),
+    certificatePem: pem('CERTIFICATE').optional(),
+    privateKeyPem: pem('(RSA |EC )?PRIVATE KEY').optional(),
+  })
+  .superRefine((v, ctx) => {
+    const cert = v.certificatePem !== undefined || v.privateKeyPem !== undefined;
+    if (v.clientSecret && cert) ctx.addIssue({ code: 'custom', path: ['clientSecret'], message: 'give a client secret or a certificate, not both' });
+    if (!v.clientSecret && !cert) ctx.addIssue({ code: 'custom', path: ['clientSecret'], message: 'is required unless certificatePem and privateKeyPem are given' });
+    if (cert && (!v.certificatePem || !v.privateKeyPem)) {
+      ctx.addIssue({ code: 'custom', path: [v.certificatePem ? 'privateKeyPem' : 'certificatePem'], message: 'is required with a certificate credential' });
+    }
+  })
+  .transform((v, ctx): TenantCredentials => {
+    if (v.clientSecret) return { tenantId: v.tenantId, clientId: v.clientId, clientSecret: v.clientSecret };
+    try {
+      const x509 = new X509Certificate(v.certificatePem!);
+      const key = createPrivateKey(v.privateKeyPem!);
+      if (!x509.checkPrivateKey(key)) {
+        ctx.addIssue({ code: 'custom', path: ['privateKeyPem'], message: 'does not belong to the certificate' });
+        return z.NEVER;
+      }
+      // MSAL wants PKCS#8 ("BEGIN PRIVATE KEY").
+      const privateKeyPem = key.export({ type: 'pkcs8', format: 'pem' }).toString();
+      return { tenantId: v.tenantId, clientId: v.clientId, certificate: { thumbprintSha256: x509.fingerprint256.replace(/:/g, ''), privateKeyPem } };
+    } catch {
+      ctx.addIssue({ code: 'custom', path: ['certificatePem'], message: 'is not a readable certificate and private key' });
+      return z.NEVER;
+    }
+  });
 
 /** Tenants (connect, consent, scope, sync) and the synced employees. */
 export function registerTenantRoutes(
@@ -32,6 +71,10 @@ export function registerTenantRoutes(
 
   api.post('/orgs/:orgId/tenants/demo', 'tenants.manage', async (req, res) => {
     res.status(201).json(await tenants.connectDemo(req.member!.orgId, auditContext(req)));
+  });
+
+  api.post('/orgs/:orgId/tenants', 'tenants.manage', async (req, res) => {
+    res.status(201).json(await tenants.connectWithOwnApp(req.member!.orgId, ownAppSchema.parse(req.body), auditContext(req)));
   });
 
   api.post('/orgs/:orgId/tenants/consent', 'tenants.manage', (req) => tenants.startConsent(req.member!.orgId, req.member!.id));

@@ -164,6 +164,15 @@ export function createTenantsService(deps: TenantsDeps) {
       return present(row);
     },
 
+    /**
+     * Connects a tenant through the organisation's own app registration in it (as MSPs often
+     * run): its client id with a secret or a certificate. Nothing is recorded unless Microsoft
+     * gives that app a token and Graph answers with it.
+     */
+    async connectWithOwnApp(orgId: string, creds: TenantCredentials, ctx: AuditContext) {
+      return present(await connect(orgId, creds, false, ctx));
+    },
+
     /** Where to send an admin to grant Offramp's app consent in their tenant. */
     async startConsent(orgId: string, memberId: string) {
       const state = randomBytes(24).toString('base64url');

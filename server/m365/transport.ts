@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ConfidentialClientApplication } from '@azure/msal-node';
 import pLimit, { type LimitFunction } from 'p-limit';
@@ -92,13 +93,16 @@ export function createTransport(opts: TransportOptions) {
   const apps = new Map<string, ConfidentialClientApplication>();
 
   function app(creds: TenantCredentials): ConfidentialClientApplication {
-    const key = `${creds.tenantId}|${creds.clientId}|${creds.clientSecret}`;
+    // Keyed by a digest: the secret itself is not kept as a map key.
+    const key = createHash('sha256').update(JSON.stringify([creds.tenantId, creds.clientId, creds.clientSecret ?? null, creds.certificate ?? null])).digest('hex');
     let cca = apps.get(key);
     if (!cca) {
       cca = new ConfidentialClientApplication({
         auth: {
           clientId: creds.clientId,
-          clientSecret: creds.clientSecret,
+          ...(creds.certificate
+            ? { clientCertificate: { thumbprintSha256: creds.certificate.thumbprintSha256, privateKey: creds.certificate.privateKeyPem } }
+            : { clientSecret: creds.clientSecret }),
           authority: `${opts.endpoints.authorityHost}/${creds.tenantId}`,
           knownAuthorities: [new URL(opts.endpoints.authorityHost).host],
         },

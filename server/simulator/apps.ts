@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { X509Certificate, randomBytes } from 'node:crypto';
 import type { SimApp } from './identity.js';
 import { guid, prng } from './seed.js';
 import { derivedGuid } from './tenant/catalogue.js';
@@ -13,6 +13,14 @@ export interface AppRegistration {
   roles?: string[];
   clientId?: string;
   clientSecret?: string;
+  /** PEM certificates (public part) to accept client assertions from. */
+  certificates?: string[];
+}
+
+/** An uploaded certificate as Entra keeps it: its SHA-256 thumbprint and public key. */
+export function certificateCredential(pem: string) {
+  const x509 = new X509Certificate(pem);
+  return { thumbprintSha256: x509.fingerprint256.replace(/:/g, '').toUpperCase(), publicKey: x509.publicKey };
 }
 
 export class AppRegistry {
@@ -30,6 +38,7 @@ export class AppRegistry {
       // A fresh secret every start: it lives only in this process, like the simulator itself.
       clientSecret: reg.clientSecret ?? randomBytes(24).toString('base64url'),
       displayName: reg.displayName ?? 'Test application',
+      certificates: (reg.certificates ?? []).map(certificateCredential),
       appRoles: [],
     };
     this.list.push(app);

@@ -1,6 +1,6 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import express, { type Router } from 'express';
-import { SignJWT, exportJWK, generateKeyPair, type CryptoKey, type JWK, type JWTPayload } from 'jose';
+import { SignJWT, decodeProtectedHeader, exportJWK, generateKeyPair, jwtVerify, type CryptoKey, type JWK, type JWTPayload } from 'jose';
 import type { SimTenant, SimUser } from './seed.js';
 import { rolesForAudience } from './tenant/catalogue.js';
 
@@ -14,6 +14,11 @@ export interface SimApp {
   clientId: string;
   clientSecret: string;
   displayName: string;
+  /**
+   * Certificates uploaded to the registration (client assertions signed with their private keys
+   * are accepted instead of the secret): SHA-256 thumbprint (hex, upper case) and public key.
+   */
+  certificates: { thumbprintSha256: string; publicKey: import('node:crypto').KeyObject }[];
   /**
    * Application permissions granted by admin consent. An app-only token carries those of the
    * resource it is for (Graph's for https://graph.microsoft.com, Exchange.ManageAsApp for
@@ -106,6 +111,31 @@ export async function createIdentity(opts: IdentityOptions): Promise<SimIdentity
       correlation_id: randomUUID(),
     });
 
+  /**
+   * A certificate credential (private_key_jwt): a JWT signed with the certificate's private key,
+   * naming the certificate by its thumbprint (x5t#S256, or SHA-1 x5t), issued by and about the
+   * app, for this token endpoint, in date. Returns what is wrong, or null.
+   */
+  async function checkClientAssertion(app: SimApp, b: Record<string, string | undefined>, endpoint: string): Promise<string | null> {
+    if (b.client_assertion_type !== 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer') return 'client_assertion_type must be urn:ietf:params:oauth:client-assertion-type:jwt-bearer.';
+    if (!b.client_assertion) return 'client_assertion is missing.';
+    let header;
+    try {
+      header = decodeProtectedHeader(b.client_assertion);
+    } catch {
+      return 'Client assertion is not a valid JWT.';
+    }
+    const x5t256 = typeof header['x5t#S256'] === 'string' ? Buffer.from(header['x5t#S256'], 'base64url').toString('hex').toUpperCase() : null;
+    const cert = app.certificates.find((c) => c.thumbprintSha256 === x5t256);
+    if (!cert) return `Client assertion contains an invalid signature. [Reason - The key was not found., Thumbprint of key used by client: '${x5t256 ?? 'none'}']`;
+    try {
+      await jwtVerify(b.client_assertion, cert.publicKey, { algorithms: ['PS256', 'RS256'], audience: endpoint, issuer: app.clientId, subject: app.clientId, clockTolerance: 60 });
+    } catch (err) {
+      return `Client assertion failed signature validation or its claims are wrong: ${(err as Error).message}`;
+    }
+    return null;
+  }
+
   const router = express.Router();
 
   router.get('/:tenant/v2.0/.well-known/openid-configuration', (req, res) => {
@@ -184,7 +214,10 @@ export async function createIdentity(opts: IdentityOptions): Promise<SimIdentity
     if (basic) [clientId, clientSecret] = Buffer.from(basic, 'base64').toString().split(':').map(decodeURIComponent);
     const app = opts.apps.find((a) => a.clientId === clientId);
     if (!app) return oauthError(res, 400, 'unauthorized_client', `Application with identifier '${clientId}' was not found in the directory.`);
-    if (clientSecret !== app.clientSecret) return oauthError(res, 401, 'invalid_client', 'Invalid client secret provided.');
+    if (b.client_assertion !== undefined || b.client_assertion_type !== undefined) {
+      const problem = await checkClientAssertion(app, b, `${opts.baseUrl()}/${req.params.tenant}/oauth2/v2.0/token`);
+      if (problem) return oauthError(res, 401, 'invalid_client', problem);
+    } else if (clientSecret !== app.clientSecret) return oauthError(res, 401, 'invalid_client', 'Invalid client secret provided.');
 
     if (b.grant_type === 'client_credentials') {
       if (!b.scope?.endsWith('/.default')) return oauthError(res, 400, 'invalid_scope', 'The scope must end with /.default for the client credentials flow.');
