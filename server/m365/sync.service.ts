@@ -102,7 +102,7 @@ export async function syncTenant(deps: SyncDeps, tenant: TenantRow, dir: TenantD
     const gone = await db
       .update(employees)
       .set({ removedAt: new Date() })
-      .where(and(eq(employees.tenantRef, tenant.id), isNull(employees.removedAt), sql`${employees.objectId} = ANY(${ids}::uuid[])`))
+      .where(and(eq(employees.tenantRef, tenant.id), isNull(employees.removedAt), sql`${employees.objectId} = ANY(${sql.param(ids)}::uuid[])`))
       .returning({ id: employees.id });
     counts.removed += gone.length;
   };
@@ -171,7 +171,7 @@ export async function syncTenant(deps: SyncDeps, tenant: TenantRow, dir: TenantD
   await db.execute(sql`
     UPDATE employees e SET devices_count = COALESCE(d.c, 0)
     FROM employees e2
-    LEFT JOIN unnest(${[...devices.keys()]}::uuid[], ${[...devices.values()]}::int[]) AS d(object_id, c) ON d.object_id = e2.object_id
+    LEFT JOIN unnest(${sql.param([...devices.keys()])}::uuid[], ${sql.param([...devices.values()])}::int[]) AS d(object_id, c) ON d.object_id = e2.object_id
     WHERE e.id = e2.id AND e.tenant_ref = ${tenant.id} AND e.devices_count IS DISTINCT FROM COALESCE(d.c, 0)`);
 
   const [{ total }] = (await db

@@ -7,7 +7,7 @@ import type { SecretBox } from '../crypto/envelope.js';
 import type { JobQueue } from '../jobs/job-queue.js';
 import { appendAudit, type AuditContext } from '../audit/audit.service.js';
 import { createTenantDirectory, type TenantDirectory } from './directory.js';
-import { M365Error, type TenantCredentials } from './m365.types.js';
+import { M365Error, M365Unavailable, type TenantCredentials } from './m365.types.js';
 import { consentAttempts, employees, tenants } from './m365.schema.js';
 import { REQUIRED_PERMISSIONS, adminConsentUrl } from './permissions.js';
 import { syncTenant } from './sync.service.js';
@@ -268,8 +268,13 @@ export function createTenantsService(deps: TenantsDeps) {
       try {
         await syncTenant({ db, log, heartbeat }, row, directoryOf(row), { full });
       } catch (err) {
-        const message = err instanceof Error ? err.message : String(err);
-        log.warn({ tenant: row.tenantId, err: message }, 'tenant sync failed');
+        // What people see: Microsoft's own words, or a plain sentence for our faults (the
+        // details, which may hold SQL and ids, go to the log only).
+        const fromMicrosoft = err instanceof M365Error || err instanceof M365Unavailable;
+        const message = fromMicrosoft
+          ? `Microsoft 365: ${err.message}${err.requestId ? ` (request id ${err.requestId})` : ''}`
+          : 'Offramp could not finish this sync because of an internal error. It will try again at the next sync; if it keeps failing, contact support.';
+        log.warn({ tenant: row.tenantId, err }, 'tenant sync failed');
         await db.update(tenants).set({ syncState: 'failed', syncFinishedAt: new Date(), syncError: message }).where(eq(tenants.id, tenantRef));
       }
     },

@@ -388,6 +388,8 @@ function PermissionsPanel({ tenant, onReconsent, reconsentBusy }: { tenant: Tena
   const { granted, required, missing } = tenant.permissions;
   const why = (permission: string) => required.find((r) => r.permission === permission)?.why;
   const grantedSet = new Set(granted);
+  // Of the permissions Offramp asks for, how many are granted (a tenant may grant others too).
+  const grantedRequired = required.filter((r) => grantedSet.has(r.permission)).length;
 
   return (
     <section className={styles.panel} aria-labelledby={labelId} data-testid="tenant-permissions">
@@ -395,8 +397,8 @@ function PermissionsPanel({ tenant, onReconsent, reconsentBusy }: { tenant: Tena
         <Subtitle2 as="h3" id={labelId} className={styles.heading}>
           Permissions
         </Subtitle2>
-        <Caption1 className={styles.muted} data-testid="permissions-granted" data-count={granted.length}>
-          {granted.length} of {required.length} granted
+        <Caption1 className={styles.muted} data-testid="permissions-granted" data-count={grantedRequired}>
+          {grantedRequired} of {required.length} granted
         </Caption1>
       </div>
       {missing.length === 0 ? (
