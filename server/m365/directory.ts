@@ -88,14 +88,24 @@ export function createTenantDirectory(transport: Transport, creds: TenantCredent
   const client = graphClient(transport, creds, onCall);
   const ok = (r: BatchResult) => r.status >= 200 && r.status < 300;
 
-  /** Follows @odata.nextLink to the end; returns the deltaLink if the collection has one. */
+  /**
+   * Follows @odata.nextLink to the end; returns the deltaLink if the collection has one. The next
+   * page is requested while `onPage` handles this one (at most one page ahead), so the round trip
+   * overlaps the store writes; pages are still handed over one at a time, in order.
+   */
   async function pages<T>(first: string, onPage: (items: T[]) => Promise<void>): Promise<string | undefined> {
-    let url: string | undefined = first;
+    const get = (url: string): Promise<GraphPage<T>> => graph(() => client.api(url).get());
+    let pending = get(first);
     for (;;) {
-      const page: GraphPage<T> = await graph(() => client.api(url!).get());
+      const page = await pending;
+      const next = page['@odata.nextLink'];
+      if (next) {
+        pending = get(next);
+        // If onPage throws, this read is abandoned: its failure must not go unhandled.
+        pending.catch(() => undefined);
+      }
       await onPage(page.value ?? []);
-      if (page['@odata.nextLink']) url = page['@odata.nextLink'];
-      else return page['@odata.deltaLink'];
+      if (!next) return page['@odata.deltaLink'];
     }
   }
 
