@@ -146,6 +146,10 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
   });
 
   const server = https.createServer({ cert: tls.cert, key: tls.key }, app);
+  // Microsoft's front doors keep idle connections far longer than Node's 5-s default; a short
+  // one races clients reusing a pooled connection on a busy machine (ECONNRESET).
+  server.keepAliveTimeout = 120_000;
+  server.headersTimeout = 121_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
