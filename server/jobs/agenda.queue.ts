@@ -38,8 +38,9 @@ export function createAgendaQueue(opts: AgendaQueueOptions): JobQueue {
   agenda.on('error', (err) => log.error({ err }, 'job queue error'));
   agenda.on('fail', (err: Error | string, job: unknown, remote?: boolean) => {
     if (remote) return; // another replica's job: that replica logs it
+    // pino's error serializer prints the causes too (the database's own words under a query error).
     const j = job as Job;
-    log.warn({ job: j.attrs.name, jobId: String(j.attrs._id), err: typeof err === 'string' ? err : { message: err.message, cause: String((err as { cause?: unknown }).cause ?? '') } }, 'job failed');
+    log.warn({ job: j.attrs.name, jobId: String(j.attrs._id), err }, 'job failed');
   });
 
   const inFlight = new Map<string, AbortController>();

@@ -19,14 +19,12 @@ export interface M365Endpoints {
   graphBaseUrl: string;
   /** https://outlook.office365.com */
   exchangeBaseUrl: string;
-  /**
-   * The resources tokens are asked for (`{resource}/.default`): Microsoft's application ID URIs,
-   * which stay the same wherever the calls go (the simulated tenant checks them as Entra does).
-   */
-  graphResource?: string;
-  exchangeResource?: string;
 }
 
+/**
+ * The resources tokens are asked for (`{resource}/.default`): Microsoft's application ID URIs,
+ * which stay the same wherever the calls go (the simulated tenant checks them as Entra does).
+ */
 export const GRAPH_RESOURCE = 'https://graph.microsoft.com';
 export const EXCHANGE_RESOURCE = 'https://outlook.office365.com';
 
@@ -130,7 +128,7 @@ export function createTransport(opts: TransportOptions) {
 
   /** The resource a service's tokens are for. */
   function resourceFor(service: 'graph' | 'exchange'): string {
-    return service === 'graph' ? (opts.endpoints.graphResource ?? GRAPH_RESOURCE) : (opts.endpoints.exchangeResource ?? EXCHANGE_RESOURCE);
+    return service === 'graph' ? GRAPH_RESOURCE : EXCHANGE_RESOURCE;
   }
 
   function limiter(tenantId: string): LimitFunction {

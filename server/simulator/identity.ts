@@ -113,7 +113,7 @@ export async function createIdentity(opts: IdentityOptions): Promise<SimIdentity
 
   /**
    * A certificate credential (private_key_jwt): a JWT signed with the certificate's private key,
-   * naming the certificate by its thumbprint (x5t#S256, or SHA-1 x5t), issued by and about the
+   * naming the certificate by its SHA-256 thumbprint (x5t#S256), issued by and about the
    * app, for this token endpoint, in date. Returns what is wrong, or null.
    */
   async function checkClientAssertion(app: SimApp, b: Record<string, string | undefined>, endpoint: string): Promise<string | null> {
