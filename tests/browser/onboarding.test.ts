@@ -1,9 +1,8 @@
 /// <reference lib="dom" />
 import type { Browser } from 'playwright-core';
 import type { Offramp } from '../../server/main.js';
-import { startTestApp } from '../support/app.js';
 import { demoUser } from '../support/auth.js';
-import { artifactPath, launchBrowser, signInInBrowser } from '../support/browser.js';
+import { artifactPath, signInInBrowser, withAppAndBrowser } from '../support/browser.js';
 
 /**
  * A new user, tried as a new user would: starts the product, signs in to the demo, names an
@@ -13,13 +12,7 @@ import { artifactPath, launchBrowser, signInInBrowser } from '../support/browser
 describe('a new organisation’s first session, in Chromium', () => {
   let app: Offramp;
   let browser: Browser;
-  beforeAll(async () => {
-    [app, browser] = await Promise.all([startTestApp(), launchBrowser()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-  });
+  withAppAndBrowser((a, b) => ([app, browser] = [a, b]));
 
   it('signs in, names the organisation, invites a Manager who joins and sees only a Manager’s pages', async () => {
     const founder = demoUser(app, 3);

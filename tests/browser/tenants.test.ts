@@ -4,9 +4,8 @@ import type { Browser, Page } from 'playwright-core';
 import type { Offramp } from '../../server/main.js';
 import { REQUIRED_PERMISSIONS } from '../../server/m365/permissions.js';
 import type { SimGroup } from '../../server/simulator/tenant/model.js';
-import { startTestApp } from '../support/app.js';
 import { demoUser } from '../support/auth.js';
-import { artifactPath, launchBrowser, signInInBrowser } from '../support/browser.js';
+import { artifactPath, signInInBrowser, withAppAndBrowser } from '../support/browser.js';
 
 /**
  * The Tenants page, used as an owner would: connect the demo tenant, watch the first sync
@@ -17,13 +16,7 @@ import { artifactPath, launchBrowser, signInInBrowser } from '../support/browser
 describe('the Tenants page in Chromium: connecting the demo tenant and syncing it', () => {
   let app: Offramp;
   let browser: Browser;
-  beforeAll(async () => {
-    [app, browser] = await Promise.all([startTestApp(), launchBrowser()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-  });
+  withAppAndBrowser((a, b) => ([app, browser] = [a, b]));
 
   /** Object ids of the tenant's employees who are not removed, sorted. */
   const currentEmployees = async (tenantRef: string): Promise<string[]> => {

@@ -1,3 +1,4 @@
+import { X509Certificate } from 'node:crypto';
 import { generate } from 'selfsigned';
 import { createActions } from '../../server/m365/actions.js';
 import { M365Error } from '../../server/m365/m365.types.js';
@@ -20,6 +21,12 @@ async function certificate(name: string) {
   return { certificatePem: pems.cert, privateKeyPem: pems.private };
 }
 
+/** The driver's certificate credential: the SHA-256 thumbprint (hex) and the private key. */
+const credentialOf = (c: { certificatePem: string; privateKeyPem: string }) => ({
+  thumbprintSha256: new X509Certificate(c.certificatePem).fingerprint256.replace(/:/g, ''),
+  privateKeyPem: c.privateKeyPem,
+});
+
 describe('tenant credentials: secrets and certificates', () => {
   let app: Offramp;
   let sim: Simulator;
@@ -38,16 +45,13 @@ describe('tenant credentials: secrets and certificates', () => {
   it('the driver gets tokens with a certificate (a signed client assertion), and the call takes effect', async () => {
     const reg = sim.registerApp({ displayName: 'Cert app', roles: ['User.ReadWrite.All'], certificates: [cert.certificatePem] });
     const transport = createTransport({ endpoints: { authorityHost: sim.url, graphBaseUrl: sim.url, exchangeBaseUrl: sim.url }, log: silentLog });
-    const { X509Certificate } = await import('node:crypto');
-    const thumbprintSha256 = new X509Certificate(cert.certificatePem).fingerprint256.replace(/:/g, '');
-    const actions = createActions(transport, { tenantId: sim.tenant.id, clientId: reg.clientId, certificate: { thumbprintSha256, privateKeyPem: cert.privateKeyPem } });
+    const actions = createActions(transport, { tenantId: sim.tenant.id, clientId: reg.clientId, certificate: credentialOf(cert) });
     const u = sim.users().find((x) => x.kind === 'person' && !x.onPremisesSyncEnabled)!;
     await actions.setAccountEnabled(u.id, false);
     expect(sim.findUser(u.id)!.accountEnabled).toBe(false);
 
     const other = await certificate('Not uploaded');
-    const otherThumb = new X509Certificate(other.certificatePem).fingerprint256.replace(/:/g, '');
-    const stranger = createActions(transport, { tenantId: sim.tenant.id, clientId: reg.clientId, certificate: { thumbprintSha256: otherThumb, privateKeyPem: other.privateKeyPem } });
+    const stranger = createActions(transport, { tenantId: sim.tenant.id, clientId: reg.clientId, certificate: credentialOf(other) });
     const err = await stranger.setAccountEnabled(u.id, true).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(M365Error);
     expect(err).toMatchObject({ status: 401, code: 'consent_or_credentials' });

@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
+import type { Offramp } from '../../server/main.js';
 import { repoRoot } from '../../server/paths.js';
+import { startTestApp } from './app.js';
 
 /** Debian's Chromium (installed by .ci/run), driven headless by playwright-core. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -43,4 +45,21 @@ export async function signInInBrowser(page: import('playwright-core').Page, base
   await page.getByRole('button', { name: 'Search' }).click();
   await page.locator(`button.person[data-upn="${upn}"]`).click();
   await page.waitForURL((url) => url.pathname.startsWith('/tabs/'));
+}
+
+/**
+ * The real app and Chromium for one test file: started together before its tests, closed after
+ * (the browser first). `use` receives both once they are up.
+ */
+export function withAppAndBrowser(use: (app: Offramp, browser: Browser) => void): void {
+  let app: Offramp | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    [app, browser] = await Promise.all([startTestApp(), launchBrowser()]);
+    use(app, browser);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+  });
 }
