@@ -85,6 +85,10 @@ const envSchema = z
     M365_TENANT_CONCURRENCY: optional(int(1, 100)).default(8),
     M365_GLOBAL_CONCURRENCY: optional(int(1, 1000)).default(32),
     SYNC_INTERVAL_MINUTES: optional(int(1, 1440)).default(15),
+    OFFBOARDING_LEASE_MS: optional(int(500, 3_600_000)).default(30_000),
+    OFFBOARDING_STEP_CONCURRENCY: optional(int(1, 20)).default(4),
+    OFFBOARDING_STEP_ATTEMPTS: optional(int(1, 10)).default(3),
+    OFFBOARDING_STEP_RETRY_MS: optional(int(0, 600_000)).default(2_000),
 
     ENTRA_AUTHORITY_HOST: optional(httpsUrl).default('https://login.microsoftonline.com'),
     ENTRA_V1_ISSUER_HOST: optional(httpsUrl).default('https://sts.windows.net'),
@@ -157,6 +161,8 @@ export interface Config {
   simulator: { seed: string; users: number; port: number; tlsDir: string };
   m365: { graphBaseUrl: string; exchangeBaseUrl: string; tenantConcurrency: number; globalConcurrency: number; syncIntervalMs: number };
   /** The master key that wraps every secret's data key; null: kept in the data folder (development). */
+  /** The run engine: a worker's claim on a run, steps at once, attempts of a failing step. */
+  offboarding: { leaseMs: number; stepConcurrency: number; stepAttempts: number; stepRetryDelayMs: number };
   dataKey: Buffer | null;
   sessions: { ttlMs: number };
   rateLimits: { signInPerMinute: number; destructivePerMinutePerMember: number; destructivePerMinutePerOrg: number };
@@ -245,6 +251,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       tenantConcurrency: e.M365_TENANT_CONCURRENCY,
       globalConcurrency: e.M365_GLOBAL_CONCURRENCY,
       syncIntervalMs: e.SYNC_INTERVAL_MINUTES * 60_000,
+    },
+    offboarding: {
+      leaseMs: e.OFFBOARDING_LEASE_MS,
+      stepConcurrency: e.OFFBOARDING_STEP_CONCURRENCY,
+      stepAttempts: e.OFFBOARDING_STEP_ATTEMPTS,
+      stepRetryDelayMs: e.OFFBOARDING_STEP_RETRY_MS,
     },
     dataKey: e.SECRET_DATA_KEY ? Buffer.from(e.SECRET_DATA_KEY, 'base64') : null,
     sessions: { ttlMs: e.SESSION_TTL_HOURS * 3600_000 },

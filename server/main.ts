@@ -24,6 +24,11 @@ import { createTransport } from './m365/transport.js';
 import { createTenantsService, type TenantsService } from './m365/tenants.service.js';
 import { defineM365Jobs, scheduleM365Jobs } from './m365/m365.jobs.js';
 import { registerTenantRoutes } from './m365/tenants.routes.js';
+import { RunEvents } from './offboarding/events.js';
+import { createEngine, type EngineOptions } from './offboarding/engine.js';
+import { createRunsService, type RunsService } from './offboarding/runs.service.js';
+import { defineOffboardingJobs, scheduleOffboardingJobs } from './offboarding/offboarding.jobs.js';
+import { registerOffboardingRoutes } from './offboarding/offboarding.routes.js';
 
 /**
  * The composition root: config -> store -> drivers -> services -> jobs -> http.
@@ -37,6 +42,9 @@ export interface Offramp {
   readonly jobs: JobQueue;
   readonly orgs: OrgsService;
   readonly tenants: TenantsService;
+  readonly runs: RunsService;
+  /** Every change of an offboarding run, as it happens (the bot and integrations listen). */
+  readonly runEvents: RunEvents;
   /** The simulated Microsoft 365 tenant (demo mode only). */
   readonly simulator: Simulator | null;
   readonly http: HttpApp;
@@ -52,6 +60,10 @@ export interface StartOptions {
   log?: Logger;
   /** Runs before the job queue starts: tests and tools add their own job definitions here. */
   setup?: (parts: { jobs: JobQueue; store: Store }) => Promise<void> | void;
+  /** Called at every step boundary of a run (the crash tests stop the process there). */
+  onRunBoundary?: EngineOptions['onBoundary'];
+  /** Every Microsoft call a run's step makes (benchmarks). */
+  onRunCall?: EngineOptions['onCall'];
 }
 
 export async function startOfframp(config: Config, opts: StartOptions = {}): Promise<Offramp> {
@@ -89,6 +101,8 @@ export async function startOfframp(config: Config, opts: StartOptions = {}): Pro
   let publicUrl: string;
   let orgs: OrgsService;
   let tenantsService: TenantsService;
+  let runs: RunsService;
+  const runEvents = new RunEvents();
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -163,6 +177,21 @@ export async function startOfframp(config: Config, opts: StartOptions = {}): Pro
       log,
     });
     defineM365Jobs(jobs, tenantsService);
+    const engine = createEngine({
+      db: store.db,
+      box,
+      tenants: tenantsService,
+      events: runEvents,
+      log,
+      leaseMs: config.offboarding.leaseMs,
+      concurrency: config.offboarding.stepConcurrency,
+      stepAttempts: config.offboarding.stepAttempts,
+      stepRetryDelayMs: config.offboarding.stepRetryDelayMs,
+      onBoundary: opts.onRunBoundary,
+      onCall: opts.onRunCall,
+    });
+    runs = createRunsService({ db: store.db, box, jobs, tenants: tenantsService, engine, events: runEvents, log });
+    defineOffboardingJobs(jobs, runs, config.offboarding.leaseMs);
 
     httpApp = createHttpApp({
       config,
@@ -192,6 +221,7 @@ export async function startOfframp(config: Config, opts: StartOptions = {}): Pro
             db: store.db,
             consentContext: async (orgId, memberId) => ({ actor: await orgs.actorOf(orgId, memberId), source: 'tab', requestId: null }),
           }),
+        ({ api }) => registerOffboardingRoutes(api, { runs, events: runEvents }),
       ],
       mounts: simulator ? [{ path: '/simulator', router: simulator.browserRouter }] : [],
       readiness: async () => {
@@ -206,6 +236,7 @@ export async function startOfframp(config: Config, opts: StartOptions = {}): Pro
     if (config.jobs.enabled) {
       await jobs.start();
       await scheduleM365Jobs(jobs);
+      await scheduleOffboardingJobs(jobs);
     }
   } catch (err) {
     return abort(err);
@@ -233,7 +264,7 @@ export async function startOfframp(config: Config, opts: StartOptions = {}): Pro
       log.info({ unfinishedJobs: unfinished }, 'stopped');
     })());
 
-  return { config, log, store, jobs, orgs, tenants: tenantsService, simulator, http: httpApp, url, publicUrl, close };
+  return { config, log, store, jobs, orgs, tenants: tenantsService, runs: runs!, runEvents, simulator, http: httpApp, url, publicUrl, close };
 }
 
 /** Runs the process: configuration from the environment, stop on SIGTERM / SIGINT. */

@@ -7,3 +7,5 @@
 export * from '../orgs/orgs.schema.js';
 export * from '../audit/audit.schema.js';
 export * from '../m365/m365.schema.js';
+export * from '../offboarding/offboarding.schema.js';
+export * from '../notifications/notifications.schema.js';

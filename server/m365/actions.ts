@@ -95,6 +95,23 @@ export function createActions(transport: Transport, creds: TenantCredentials, on
         client.api(`/users/${userId}`).select('id,userPrincipalName,mail,displayName,accountEnabled,onPremisesSyncEnabled,employeeLeaveDateTime').get(),
       ) as Promise<{ id: string; userPrincipalName: string; mail: string | null; displayName: string; accountEnabled: boolean; onPremisesSyncEnabled: boolean | null }>;
     },
+    /** What a re-check after a crash needs: the account's state and the times of its last password change and session revocation. */
+    async getAccountState(userId: string): Promise<{ accountEnabled: boolean; onPremisesSyncEnabled: boolean; lastPasswordChangeDateTime: string | null; signInSessionsValidFromDateTime: string | null } | null> {
+      try {
+        const u: { accountEnabled: boolean; onPremisesSyncEnabled: boolean | null; lastPasswordChangeDateTime?: string | null; signInSessionsValidFromDateTime?: string | null } = await graph(() =>
+          client.api(`/users/${userId}`).select('accountEnabled,onPremisesSyncEnabled,lastPasswordChangeDateTime,signInSessionsValidFromDateTime').get(),
+        );
+        return {
+          accountEnabled: u.accountEnabled,
+          onPremisesSyncEnabled: Boolean(u.onPremisesSyncEnabled),
+          lastPasswordChangeDateTime: u.lastPasswordChangeDateTime ?? null,
+          signInSessionsValidFromDateTime: u.signInSessionsValidFromDateTime ?? null,
+        };
+      } catch (err) {
+        if (err instanceof M365Error && err.status === 404) return null;
+        throw err;
+      }
+    },
     async setAccountEnabled(userId: string, enabled: boolean) {
       await graph(() => client.api(`/users/${userId}`).patch({ accountEnabled: enabled }));
     },
@@ -335,6 +352,22 @@ export function createActions(transport: Transport, creds: TenantCredentials, on
         }),
       );
       return res.value.map((p) => p.id);
+    },
+    /** Who the drive's root is shared with: permission id and the e-mail addresses it grants. */
+    async listDrivePermissions(driveId: string): Promise<{ id: string; roles: string[]; emails: string[] }[]> {
+      const perms = await list<{ id: string; roles?: string[]; grantedToV2?: { user?: { email?: string } }; grantedToIdentitiesV2?: { user?: { email?: string } }[]; invitation?: { email?: string } }>(
+        `/drives/${driveId}/items/root/permissions`,
+      );
+      return perms.map((p) => ({
+        id: p.id,
+        roles: p.roles ?? [],
+        emails: [p.grantedToV2?.user?.email, p.invitation?.email, ...(p.grantedToIdentitiesV2 ?? []).map((g) => g.user?.email)]
+          .filter((e): e is string => typeof e === 'string')
+          .map((e) => e.toLowerCase()),
+      }));
+    },
+    async removeDrivePermission(driveId: string, permissionId: string) {
+      await graph(() => client.api(`/drives/${driveId}/items/root/permissions/${permissionId}`).delete());
     },
     async listManagedDevices(userId: string): Promise<ManagedDevice[]> {
       return (

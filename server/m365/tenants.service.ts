@@ -6,8 +6,9 @@ import type { Logger } from '../log.js';
 import type { SecretBox } from '../crypto/envelope.js';
 import type { JobQueue } from '../jobs/job-queue.js';
 import { appendAudit, type AuditContext } from '../audit/audit.service.js';
+import { createActions, type M365Actions } from './actions.js';
 import { createTenantDirectory, type TenantDirectory } from './directory.js';
-import { M365Error, M365Unavailable, type TenantCredentials } from './m365.types.js';
+import { M365Error, M365Unavailable, type CallRecord, type TenantCredentials } from './m365.types.js';
 import { consentAttempts, employees, tenants } from './m365.schema.js';
 import { REQUIRED_PERMISSIONS, adminConsentUrl } from './permissions.js';
 import { syncTenant } from './sync.service.js';
@@ -147,6 +148,18 @@ export function createTenantsService(deps: TenantsDeps) {
     async list(orgId: string) {
       const rows = await db.select().from(tenants).where(eq(tenants.orgId, orgId)).orderBy(tenants.connectedAt);
       return Promise.all(rows.map(present));
+    },
+
+    /**
+     * The driver for one connected tenant: its operations (each call reported to `onCall`) and
+     * its directory reads. A disconnected tenant is refused with a sentence people can act on.
+     */
+    async m365(tenantRef: string, onCall?: (call: CallRecord) => void): Promise<{ actions: M365Actions; directory: TenantDirectory; tenant: TenantRow }> {
+      const [row] = await db.select().from(tenants).where(eq(tenants.id, tenantRef)).limit(1);
+      if (!row) throw notFound('That tenant');
+      if (row.status !== 'connected') throw new UserError(409, 'tenant_disconnected', `${row.displayName} is disconnected: connect it again on the Tenants page.`);
+      const creds = credentialsOf(row);
+      return { actions: createActions(deps.transport, creds, onCall), directory: createTenantDirectory(deps.transport, creds, onCall), tenant: row };
     },
 
     async get(orgId: string, id: string) {
