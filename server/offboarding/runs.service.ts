@@ -30,6 +30,7 @@ import type { Snapshot } from './task.types.js';
 
 export const RUN_JOB = 'offboarding.run';
 export const RECOVER_JOB = 'offboarding.recover';
+export const PROPOSE_JOB = 'offboarding.propose';
 export const UNDO_WINDOW_DAYS = 30;
 
 type RunRow = typeof offboardingRuns.$inferSelect;
@@ -270,11 +271,21 @@ export function createRunsService(deps: RunsDeps) {
   const emit = (r: RunRow, type: (typeof RUN_EVENTS)[keyof typeof RUN_EVENTS]) => deps.events.emit({ type, orgId: r.orgId, runId: r.id, state: r.state });
 
   /** Writes a run and its journal in one transaction (nothing half-written), then queues it if it needs no approval. */
-  async function insertRun(orgId: string, e: EmployeeRow, plan: PlanStep[], when: When, preview: Preview | null, bulkId: string | null, ctx: AuditContext, settings: OffboardingSettings): Promise<RunRow> {
+  async function insertRun(
+    orgId: string,
+    e: EmployeeRow,
+    plan: PlanStep[],
+    when: When,
+    preview: Preview | null,
+    bulkId: string | null,
+    ctx: AuditContext,
+    settings: OffboardingSettings,
+    opts: { proposal?: boolean } = {},
+  ): Promise<RunRow> {
     const scheduledAt = resolveWhen(when);
     const caller = callerOf(ctx);
     const selfApproved = settings.allowApproveOwn && can(caller.role, 'offboarding.approve');
-    const needsApproval = settings.requireApproval && !selfApproved;
+    const needsApproval = opts.proposal === true || (settings.requireApproval && !selfApproved);
     const deps_ = dependencies(plan);
     const row = await db.transaction(async (tx) => {
       const [r] = await tx
@@ -330,6 +341,7 @@ export function createRunsService(deps: RunsDeps) {
           .onConflictDoUpdate({ target: offboardingSettings.orgId, set: { ...input, updatedAt: new Date() } });
         await appendAudit(tx, ctx, { orgId, action: 'offboarding.settings_changed', details: { ...input } });
       });
+      if (input.proposeFromLeaveDate) await deps.jobs.now(PROPOSE_JOB, {});
       return settingsOf(orgId);
     },
     template: templateOf,
@@ -644,6 +656,34 @@ export function createRunsService(deps: RunsDeps) {
           .limit(1),
       ]);
       return { organisation: org!, tenant: tenant!, run: await present(r, null), audit: last ?? null, generatedAt: new Date().toISOString() };
+    },
+
+    /**
+     * Proposes a run (awaiting approval, at the leave date) for every synced person of an
+     * organisation that opted in whose leave date is set in the future and who has no run yet.
+     */
+    async proposeFromLeaveDates(): Promise<number> {
+      const due = await db
+        .select({ e: employees })
+        .from(employees)
+        .innerJoin(offboardingSettings, and(eq(offboardingSettings.orgId, employees.orgId), eq(offboardingSettings.proposeFromLeaveDate, true)))
+        .innerJoin(tenants, and(eq(tenants.id, employees.tenantRef), eq(tenants.status, 'connected')))
+        .where(
+          and(
+            isNull(employees.removedAt),
+            gte(employees.leaveDate, new Date(Date.now() + 60_000)),
+            sql`NOT EXISTS (SELECT 1 FROM ${offboardingRuns} r WHERE r.employee_id = ${employees.id} AND r.state NOT IN ('cancelled', 'rejected'))`,
+          ),
+        )
+        .limit(500);
+      for (const { e } of due) {
+        const at = DateTime.fromJSDate(e.leaveDate!, { zone: 'UTC' }).toFormat("yyyy-LL-dd'T'HH:mm:ss");
+        const ctx: AuditContext = { actor: { memberId: null, userId: null, name: 'Offramp (leave date)', role: null, tid: null, oid: null }, source: 'job', requestId: null };
+        const settings = await settingsOf(e.orgId);
+        await insertRun(e.orgId, e, (await templateOf(e.orgId, e.tenantRef)).steps, { kind: 'at', at, timeZone: 'UTC' }, null, null, ctx, settings, { proposal: true });
+      }
+      if (due.length) log.info({ proposed: due.length }, 'offboardings proposed from leave dates');
+      return due.length;
     },
 
     /** The job: run (or resume) the run. */

@@ -418,6 +418,38 @@ describe('offboarding runs', () => {
     expect(seen.some((s) => s.steps.some((x) => x.state === 'running'))).toBe(true);
   });
 
+  it('proposes a run for the leave date of a synced person when the organisation opts in, awaiting approval', async () => {
+    const u = person();
+    const leave = new Date(Math.ceil((Date.now() + 9 * 86_400_000) / 3600_000) * 3600_000);
+    sim.admin.updateUser(u.id, { employeeLeaveDateTime: leave.toISOString().replace('.000Z', 'Z') });
+    expect((await org.as.admin.fetch(`/api/v1/orgs/${org.id}/tenants/${tenantRef}/sync`, { method: 'POST', json: {} })).status).toBe(202);
+    for (let i = 0; i < 200; i++) {
+      const t = await json(await org.as.admin.fetch(`/api/v1/orgs/${org.id}/tenants/${tenantRef}`));
+      if (t.sync.state === 'succeeded') break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const eid = await employeeId(app, org.id, u.id);
+    const settingsUrl = `/api/v1/orgs/${org.id}/offboarding/settings`;
+    expect((await json(await org.as.viewer.fetch(url(`?employeeId=${eid}`)))).total).toBe(0);
+    expect((await org.as.owner.fetch(settingsUrl, { method: 'PUT', json: { requireApproval: false, allowApproveOwn: false, proposeFromLeaveDate: true } })).status).toBe(200);
+    try {
+      let proposed: Run[] = [];
+      for (let i = 0; i < 200 && proposed.length === 0; i++) {
+        proposed = (await json(await org.as.viewer.fetch(url(`?employeeId=${eid}`)))).runs;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(proposed).toHaveLength(1);
+      // Proposed, even with approval turned off: nobody asked for it yet.
+      expect(proposed[0]).toMatchObject({ state: 'awaiting_approval', requestedBy: { memberId: null, name: 'Offramp (leave date)' } });
+      expect(Date.parse(proposed[0]!.scheduledAt!)).toBe(leave.getTime());
+      // Once is enough: the next check proposes nothing more.
+      expect(await app.runs.proposeFromLeaveDates()).toBe(0);
+      await post('admin', proposed[0]!.id, 'cancel');
+    } finally {
+      await org.as.owner.fetch(settingsUrl, { method: 'PUT', json: { requireApproval: true, allowApproveOwn: false, proposeFromLeaveDate: false } });
+    }
+  });
+
   it('keeps organisations apart: another organisation sees none of these runs', async () => {
     const other = await makeOrg(app, 'Other Co', 20);
     const [any] = (await json(await org.as.admin.fetch(url('?limit=1')))).runs;
