@@ -5,6 +5,7 @@ import type { Db } from '../db/store.js';
 import type { Logger } from '../log.js';
 import type { SecretBox } from '../crypto/envelope.js';
 import { appendAudit, type AuditContext } from '../audit/audit.service.js';
+import { UserError } from '../errors.js';
 import { M365Error, M365Unavailable, type CallRecord } from '../m365/m365.types.js';
 import type { TenantsService } from '../m365/tenants.service.js';
 import { organisations } from '../orgs/orgs.schema.js';
@@ -137,17 +138,30 @@ export function createEngine(opts: EngineOptions) {
         opts.events.emit({ type: RUN_EVENTS.started, orgId: run.orgId, runId, state: 'running' });
       }
       const phase = run.state === 'undoing' ? 'undo' : 'do';
-      const { actions, directory } = await opts.tenants.m365(run.tenantRef);
       let snapshot = run.snapshot as Snapshot | null;
-      if (!snapshot) {
-        await boundary('snapshot:before', runId);
-        snapshot = await takeSnapshot(actions, directory, run.person, run.plan);
-        await touchRun(runId, { snapshot });
-        opts.events.emit({ type: RUN_EVENTS.changed, orgId: run.orgId, runId, state: run.state });
-        await boundary('snapshot:taken', runId);
+      try {
+        const { actions, directory } = await opts.tenants.m365(run.tenantRef);
+        if (!snapshot) {
+          await boundary('snapshot:before', runId);
+          snapshot = await takeSnapshot(actions, directory, run.person, run.plan);
+          await touchRun(runId, { snapshot });
+          opts.events.emit({ type: RUN_EVENTS.changed, orgId: run.orgId, runId, state: run.state });
+          await boundary('snapshot:taken', runId);
+        }
+      } catch (err) {
+        // Microsoft said no (or the tenant is gone): nothing was changed; every step fails with the reason.
+        // Microsoft unreachable: the run stays running and the recovery check tries again.
+        if (!(err instanceof M365Error || err instanceof UserError)) throw err;
+        const reason = `Offramp could not read the tenant before changing anything: ${err instanceof UserError ? err.message : describeError(err)}`;
+        await db
+          .update(offboardingSteps)
+          .set({ state: 'failed', error: reason, finishedAt: new Date() })
+          .where(and(eq(offboardingSteps.runId, runId), eq(offboardingSteps.phase, phase), inArray(offboardingSteps.state, ['pending', 'running'])));
+        await finish(runId, phase);
+        return;
       }
       const organisation = await organisationName(run.orgId);
-      await runSteps(run, phase, snapshot, organisation, job.signal);
+      await runSteps(run, phase, snapshot!, organisation, job.signal);
       if (job.signal.aborted) throw new Error('The process is stopping: the run resumes on the next worker.');
       await finish(runId, phase);
     } finally {

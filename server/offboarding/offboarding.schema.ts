@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { members, organisations } from '../orgs/orgs.schema.js';
 import { employees, tenants } from '../m365/m365.schema.js';
@@ -61,6 +62,8 @@ export const offboardingRuns = pgTable(
     index('offboarding_runs_org_created_idx').on(t.orgId, t.createdAt),
     index('offboarding_runs_org_state_idx').on(t.orgId, t.state),
     index('offboarding_runs_employee_idx').on(t.employeeId),
+    // One offboarding under way per person, whoever starts it (a request, a bulk, a proposal).
+    uniqueIndex('offboarding_runs_one_active_key').on(t.employeeId).where(sql`state IN ('awaiting_approval', 'scheduled', 'running', 'undoing')`),
   ],
 );
 

@@ -73,6 +73,9 @@ export function resolveWhen(when: When, now = new Date()): Date | null {
   return at.toJSDate();
 }
 
+const runExists = (e: EmployeeRow, runId: string | null) =>
+  new UserError(409, 'run_exists', `${e.displayName} already has an offboarding under way${runId ? ` (run ${runId})` : ''}: cancel it or wait for it to end.`, { runId });
+
 export function createRunsService(deps: RunsDeps) {
   const { db } = deps;
   const log = deps.log.child({ module: 'offboarding' });
@@ -288,6 +291,8 @@ export function createRunsService(deps: RunsDeps) {
     const needsApproval = opts.proposal === true || (settings.requireApproval && !selfApproved);
     const deps_ = dependencies(plan);
     const row = await db.transaction(async (tx) => {
+      const [active] = await tx.select({ id: offboardingRuns.id }).from(offboardingRuns).where(and(eq(offboardingRuns.employeeId, e.id), inArray(offboardingRuns.state, ACTIVE))).limit(1);
+      if (active) throw runExists(e, active.id);
       const [r] = await tx
         .insert(offboardingRuns)
         .values({
@@ -305,8 +310,10 @@ export function createRunsService(deps: RunsDeps) {
           requestedByName: ctx.actor.name,
           ...(needsApproval ? {} : { approvedBy: ctx.actor.memberId, approvedByName: settings.requireApproval ? ctx.actor.name : null, decidedAt: new Date() }),
         })
+        .onConflictDoNothing()
         .returning();
-      await tx.insert(offboardingSteps).values(ordered(plan).map((s, i) => ({ runId: r!.id, seq: i + 1, phase: 'do' as const, task: s.task, options: s.options, after: deps_.get(s.task)! })));
+      if (!r) throw runExists(e, null); // another request for this person won the race
+      await tx.insert(offboardingSteps).values(ordered(plan).map((s, i) => ({ runId: r.id, seq: i + 1, phase: 'do' as const, task: s.task, options: s.options, after: deps_.get(s.task)! })));
       await auditRun(tx, ctx, r!, 'offboarding.run_created', {
         person: e.userPrincipalName,
         tasks: plan.map((s) => s.task),
@@ -368,7 +375,7 @@ export function createRunsService(deps: RunsDeps) {
       const plan = await planFor(orgId, e.tenantRef, input.steps);
       resolveWhen(input.when);
       const open = await db.select({ id: offboardingRuns.id }).from(offboardingRuns).where(and(eq(offboardingRuns.employeeId, e.id), inArray(offboardingRuns.state, ACTIVE))).limit(1);
-      if (open.length) throw new UserError(409, 'run_exists', `${e.displayName} already has an offboarding under way (run ${open[0]!.id}): cancel it or wait for it to end.`, { runId: open[0]!.id });
+      if (open.length) throw runExists(e, open[0]!.id);
       const preview = await previewFor(orgId, e, plan);
       const row = await insertRun(orgId, e, plan, input.when, preview, null, ctx, await settingsOf(orgId));
       return present(row, ctx);
@@ -421,7 +428,14 @@ export function createRunsService(deps: RunsDeps) {
         }
         seen.add(t.e.id);
         if (!plans.has(t.e.tenantRef)) plans.set(t.e.tenantRef, await planFor(orgId, t.e.tenantRef, input.steps));
-        const row = await insertRun(orgId, t.e, plans.get(t.e.tenantRef)!, input.when, null, bulkId, ctx, settings);
+        let row: RunRow;
+        try {
+          row = await insertRun(orgId, t.e, plans.get(t.e.tenantRef)!, input.when, null, bulkId, ctx, settings);
+        } catch (err) {
+          if (!(err instanceof UserError && err.code === 'run_exists')) throw err;
+          errors.push({ line: t.line, value: t.value, message: err.message });
+          continue;
+        }
         const [tenant] = await db.select({ id: tenants.id, displayName: tenants.displayName, defaultDomain: tenants.defaultDomain }).from(tenants).where(eq(tenants.id, row.tenantRef));
         runs.push(summaryOf(row, tenant!, plans.get(t.e.tenantRef)!.map(() => ({ state: 'pending' as const, phase: 'do' as const }))));
       }
@@ -676,14 +690,20 @@ export function createRunsService(deps: RunsDeps) {
           ),
         )
         .limit(500);
+      let proposed = 0;
       for (const { e } of due) {
         const at = DateTime.fromJSDate(e.leaveDate!, { zone: 'UTC' }).toFormat("yyyy-LL-dd'T'HH:mm:ss");
         const ctx: AuditContext = { actor: { memberId: null, userId: null, name: 'Offramp (leave date)', role: null, tid: null, oid: null }, source: 'job', requestId: null };
         const settings = await settingsOf(e.orgId);
-        await insertRun(e.orgId, e, (await templateOf(e.orgId, e.tenantRef)).steps, { kind: 'at', at, timeZone: 'UTC' }, null, null, ctx, settings, { proposal: true });
+        try {
+          await insertRun(e.orgId, e, (await templateOf(e.orgId, e.tenantRef)).steps, { kind: 'at', at, timeZone: 'UTC' }, null, null, ctx, settings, { proposal: true });
+          proposed += 1;
+        } catch (err) {
+          if (!(err instanceof UserError && err.code === 'run_exists')) throw err;
+        }
       }
-      if (due.length) log.info({ proposed: due.length }, 'offboardings proposed from leave dates');
-      return due.length;
+      if (proposed) log.info({ proposed }, 'offboardings proposed from leave dates');
+      return proposed;
     },
 
     /** The job: run (or resume) the run. */

@@ -442,11 +442,33 @@ describe('offboarding runs', () => {
       // Proposed, even with approval turned off: nobody asked for it yet.
       expect(proposed[0]).toMatchObject({ state: 'awaiting_approval', requestedBy: { memberId: null, name: 'Offramp (leave date)' } });
       expect(Date.parse(proposed[0]!.scheduledAt!)).toBe(leave.getTime());
-      // Once is enough: the next check proposes nothing more.
-      expect(await app.runs.proposeFromLeaveDates()).toBe(0);
+      // Once is enough: another check, even at the same moment as the job's, proposes nobody twice.
+      await Promise.all([app.runs.proposeFromLeaveDates(), app.runs.proposeFromLeaveDates()]);
+      const { rows } = await app.store.pool.query(
+        "SELECT employee_id, count(*)::int AS n FROM offboarding_runs WHERE org_id = $1 AND state IN ('awaiting_approval', 'scheduled', 'running') GROUP BY employee_id HAVING count(*) > 1",
+        [org.id],
+      );
+      expect(rows).toEqual([]);
+      expect((await json(await org.as.viewer.fetch(url(`?employeeId=${eid}`)))).total).toBe(1);
       await post('admin', proposed[0]!.id, 'cancel');
     } finally {
       await org.as.owner.fetch(settingsUrl, { method: 'PUT', json: { requireApproval: true, allowApproveOwn: false, proposeFromLeaveDate: false } });
+    }
+  });
+
+  it('a run whose tenant was disconnected before it started fails every step with the reason and changes nothing', async () => {
+    const u = person();
+    const seq = sim.mutations().length;
+    const r = await create('manager', { employeeId: await employeeId(app, org.id, u.id), steps: [{ task: 'disable_sign_in', options: {} }, { task: 'revoke_sessions', options: {} }] });
+    expect((await org.as.admin.fetch(`/api/v1/orgs/${org.id}/tenants/${tenantRef}`, { method: 'DELETE' })).status).toBe(204);
+    try {
+      await post('admin', r.id, 'approve');
+      const failed = await waitForRun(org.as.admin, org.id, r.id, ['failed', 'succeeded', 'partially_failed']);
+      expect(failed.state).toBe('failed');
+      for (const s of failed.steps) expect(s.error).toMatch(/could not read the tenant before changing anything: .*disconnected/);
+      expect(sim.mutations(seq)).toEqual([]);
+    } finally {
+      expect((await org.as.admin.fetch(`/api/v1/orgs/${org.id}/tenants/demo`, { method: 'POST', json: {} })).status).toBe(201);
     }
   });
 

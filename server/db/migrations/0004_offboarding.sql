@@ -92,6 +92,7 @@ ALTER TABLE "notifications" ADD CONSTRAINT "notifications_org_id_organisations_i
 CREATE INDEX "offboarding_runs_org_created_idx" ON "offboarding_runs" USING btree ("org_id","created_at");--> statement-breakpoint
 CREATE INDEX "offboarding_runs_org_state_idx" ON "offboarding_runs" USING btree ("org_id","state");--> statement-breakpoint
 CREATE INDEX "offboarding_runs_employee_idx" ON "offboarding_runs" USING btree ("employee_id");--> statement-breakpoint
+CREATE UNIQUE INDEX "offboarding_runs_one_active_key" ON "offboarding_runs" USING btree ("employee_id") WHERE state IN ('awaiting_approval', 'scheduled', 'running', 'undoing');--> statement-breakpoint
 CREATE UNIQUE INDEX "offboarding_steps_run_seq_key" ON "offboarding_steps" USING btree ("run_id","phase","seq");--> statement-breakpoint
 CREATE INDEX "offboarding_steps_run_idx" ON "offboarding_steps" USING btree ("run_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "notifications_org_key" ON "notifications" USING btree ("org_id","key");--> statement-breakpoint
