@@ -222,13 +222,7 @@ const tasks: TaskDefinition[] = [
     async run(env) {
       const before = (env.snapshot.parts.remove_mfa_methods as { id: string; type: string }[]) ?? [];
       const current = (await env.m365.listAuthMethods(env.person.objectId)).filter((m) => m.type !== 'passwordAuthenticationMethod');
-      for (const m of current) {
-        try {
-          await env.m365.deleteAuthMethod(env.person.objectId, m);
-        } catch (err) {
-          if (!isGone(err)) throw err;
-        }
-      }
+      await removeAll(current, (m) => env.m365.deleteAuthMethod(env.person.objectId, m));
       const removed = removedSince(before, [], current, (m) => m.id);
       return { summary: `${removed.length} method(s) removed.`, items: removed.map((m) => item(m.id, methodName(m.type))) };
     },
@@ -280,14 +274,7 @@ const tasks: TaskDefinition[] = [
     async revert(env, data) {
       const { groups } = data as { groups: { id: string; exchange: boolean }[] };
       const names = new Map(env.snapshot.groups.map((g) => [g.id, g.displayName]));
-      for (const g of groups) {
-        try {
-          if (g.exchange) await env.m365.addToDistributionList(g.id, env.person.userPrincipalName);
-          else await env.m365.addToGroup(g.id, env.person.objectId);
-        } catch (err) {
-          if (!isAlreadyThere(err)) throw err;
-        }
-      }
+      await rejoinGroups(env, groups);
       return { summary: `Added back to ${groups.length} group(s).`, items: groups.map((g) => item(g.id, names.get(g.id) ?? g.id)) };
     },
   },
@@ -319,13 +306,7 @@ const tasks: TaskDefinition[] = [
     async revert(env, data) {
       const { teams } = data as { teams: string[] };
       const names = new Map(((env.snapshot.parts.remove_teams as { id: string; displayName: string }[]) ?? []).map((t) => [t.id, t.displayName]));
-      for (const id of teams) {
-        try {
-          await env.m365.addToGroup(id, env.person.objectId);
-        } catch (err) {
-          if (!isAlreadyThere(err)) throw err;
-        }
-      }
+      await addBack(teams, (id) => env.m365.addToGroup(id, env.person.objectId));
       return { summary: `Added back to ${teams.length} team(s).`, items: teams.map((id) => item(id, names.get(id) ?? id, 'Team')) };
     },
   },
@@ -533,13 +514,7 @@ const tasks: TaskDefinition[] = [
     },
     async revert(env, data) {
       const { driveId, permissionIds } = data as { driveId: string; permissionIds: string[] };
-      for (const id of permissionIds) {
-        try {
-          await env.m365.removeDrivePermission(driveId, id);
-        } catch (err) {
-          if (!isGone(err)) throw err;
-        }
-      }
+      await removeAll(permissionIds, (id) => env.m365.removeDrivePermission(driveId, id));
       return { summary: `${permissionIds.length} OneDrive permission(s) removed.`, items: permissionIds.map((id) => item(id, 'OneDrive permission', 'removed')) };
     },
   },
@@ -565,13 +540,7 @@ const tasks: TaskDefinition[] = [
       await mailboxOrRefuse(env);
       const before = (env.snapshot.parts.remove_inbox_rules as { id: string; displayName: string }[]) ?? [];
       const current = await env.m365.listInboxRules(env.person.objectId);
-      for (const r of current) {
-        try {
-          await env.m365.deleteInboxRule(env.person.objectId, r.id);
-        } catch (err) {
-          if (!isGone(err)) throw err;
-        }
-      }
+      await removeAll(current, (r) => env.m365.deleteInboxRule(env.person.objectId, r.id));
       const removed = removedSince(before, [], current, (r) => r.id);
       return { summary: `${removed.length} rule(s) deleted.`, items: removed.map((r) => item(r.id, r.displayName)) };
     },
@@ -598,13 +567,7 @@ const tasks: TaskDefinition[] = [
       await mailboxOrRefuse(env);
       const before = (env.snapshot.parts.remove_mobile_devices as { id: string; name: string }[]) ?? [];
       const current = await env.m365.listMobileDevices(env.person.userPrincipalName);
-      for (const d of current) {
-        try {
-          await env.m365.removeMobileDevice(d.id);
-        } catch (err) {
-          if (!isGone(err)) throw err;
-        }
-      }
+      await removeAll(current, (d) => env.m365.removeMobileDevice(d.id));
       const removed = removedSince(before, [], current, (d) => d.id);
       return { summary: `${removed.length} device(s) removed.`, items: removed.map((d) => item(d.id, d.name)) };
     },
@@ -658,25 +621,13 @@ const tasks: TaskDefinition[] = [
     async run(env) {
       const before = (env.snapshot.parts.remove_held_permissions as HeldPermission[]) ?? [];
       const current = await env.m365.listPermissionsHeldBy(env.person.userPrincipalName);
-      for (const p of current) {
-        try {
-          await env.m365.removeHeldPermission(env.person.userPrincipalName, p);
-        } catch (err) {
-          if (!isGone(err)) throw err;
-        }
-      }
+      await removeAll(current, (p) => env.m365.removeHeldPermission(env.person.userPrincipalName, p));
       const removed = removedSince(before, [], current, heldKey);
       return { summary: `${removed.length} permission(s) removed.`, items: removed.map(heldItem), undoData: { fullAccess: removed.filter((p) => p.kind === 'FullAccess').map((p) => p.mailbox) } };
     },
     async revert(env, data) {
       const { fullAccess } = data as { fullAccess: string[] };
-      for (const mailbox of fullAccess) {
-        try {
-          await env.m365.addMailboxPermission(mailbox, env.person.userPrincipalName, false);
-        } catch (err) {
-          if (!isAlreadyThere(err)) throw err;
-        }
-      }
+      await addBack(fullAccess, (mailbox) => env.m365.addMailboxPermission(mailbox, env.person.userPrincipalName, false));
       return { summary: `Full access to ${fullAccess.length} mailbox(es) granted back.`, items: fullAccess.map((m) => item(m, m, 'FullAccess')) };
     },
   },
@@ -774,14 +725,7 @@ const tasks: TaskDefinition[] = [
       const { direct, groups } = data as { direct: string[]; groups: { id: string; exchange: boolean }[] };
       const current = new Set((await env.m365.listLicences(env.person.objectId)).filter((x) => x.via === 'direct').map((x) => x.skuId));
       await env.m365.addLicences(env.person.objectId, direct.filter((s) => !current.has(s)));
-      for (const g of groups) {
-        try {
-          if (g.exchange) await env.m365.addToDistributionList(g.id, env.person.userPrincipalName);
-          else await env.m365.addToGroup(g.id, env.person.objectId);
-        } catch (err) {
-          if (!isAlreadyThere(err)) throw err;
-        }
-      }
+      await rejoinGroups(env, groups);
       return {
         summary: `${direct.length} licence(s) assigned again${groups.length ? `, ${groups.length} licensing group(s) rejoined` : ''}.`,
         items: [...direct.map((s) => item(s, skuName(env, s), 'direct')), ...groups.map((g) => item(g.id, env.snapshot.groups.find((x) => x.id === g.id)?.displayName ?? g.id, 'licensing group'))],
@@ -888,6 +832,32 @@ const tasks: TaskDefinition[] = [
     },
   },
 ] as TaskDefinition[];
+
+/** Adds the person back to groups: through Exchange for mail-enabled ones, else through Graph. */
+const rejoinGroups = (env: Env<unknown>, groups: { id: string; exchange: boolean }[]) =>
+  addBack(groups, (g) => (g.exchange ? env.m365.addToDistributionList(g.id, env.person.userPrincipalName) : env.m365.addToGroup(g.id, env.person.objectId)));
+
+/** Adds each thing back; one already there is not an error. */
+async function addBack<T>(things: T[], add: (x: T) => Promise<unknown>): Promise<void> {
+  for (const x of things) {
+    try {
+      await add(x);
+    } catch (err) {
+      if (!isAlreadyThere(err)) throw err;
+    }
+  }
+}
+
+/** Removes each thing still there; one already gone (404) is not an error. */
+async function removeAll<T>(things: T[], remove: (x: T) => Promise<unknown>): Promise<void> {
+  for (const x of things) {
+    try {
+      await remove(x);
+    } catch (err) {
+      if (!isGone(err)) throw err;
+    }
+  }
+}
 
 async function mailboxOrRefuse(env: Env<unknown>) {
   const mb = await env.m365.getMailbox(env.person.userPrincipalName);
