@@ -111,11 +111,17 @@ export function registerTenantRoutes(
   const manager = alias(employees, 'manager');
   api.get('/orgs/:orgId/employees', 'employees.read', async (req) => {
     const q = z
-      .object({ search: z.string().trim().max(100).optional(), limit: z.coerce.number().int().min(1).max(500).default(50), offset: z.coerce.number().int().min(0).default(0) })
+      .object({
+        search: z.string().trim().max(100).optional(),
+        tenantRef: z.uuid({ message: 'must be a tenant id of this organisation' }).optional(),
+        limit: z.coerce.number().int().min(1).max(500).default(50),
+        offset: z.coerce.number().int().min(0).default(0),
+      })
       .parse(req.query);
     const where = and(
       eq(employees.orgId, req.member!.orgId),
       isNull(employees.removedAt),
+      q.tenantRef ? eq(employees.tenantRef, q.tenantRef) : undefined,
       q.search
         ? or(
             ilike(employees.displayName, containing(q.search)),

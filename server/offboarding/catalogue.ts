@@ -672,13 +672,13 @@ const tasks: TaskDefinition[] = [
   {
     id: 'remove_licences',
     title: 'Remove licences',
-    summary: 'Removes directly assigned licences (assignLicense) and leaves the groups that assign the others — after the mailbox is converted.',
+    summary: 'Removes directly assigned licences (assignLicense) and leaves the groups that assign the others — after the mailbox is converted (and after group removal, when both are planned).',
     group: 'access',
     reads: 'licenseAssignmentStates of the user',
     changes: 'POST /users/{id}/assignLicense; DELETE /groups/{licensingGroup}/members/{user}/$ref',
     idempotent: 'Licences are read first; only those still assigned are removed.',
     undo: { kind: 'full', how: 'Direct licences are assigned again and the person rejoins the licensing groups.' },
-    after: MAILBOX_TASKS,
+    after: [...MAILBOX_TASKS, 'remove_groups'],
     permissions: ['User.ReadWrite.All', 'GroupMember.ReadWrite.All'],
     options: none,
     fields: [],
@@ -705,12 +705,9 @@ const tasks: TaskDefinition[] = [
       const stuck = groupIds.map((id) => memberships.get(id)).filter((g): g is Membership => Boolean(g?.notRemovable));
       if (stuck.length) throw new TaskRefused(`A licence comes from ${stuck[0]!.displayName}: ${stuck[0]!.notRemovable}`);
       await env.m365.removeLicences(env.person.objectId, direct);
-      for (const id of groupIds) {
-        const g = memberships.get(id);
-        if (!g) continue; // a nested group: the licence follows the parent's membership
-        if (viaExchange(g)) await env.m365.removeFromDistributionList(id, env.person.userPrincipalName);
-        else await env.m365.removeFromGroup(id, env.person.objectId);
-      }
+      // A licence from a nested group follows the parent's membership: only direct memberships are left.
+      const direct_ = groupIds.map((id) => memberships.get(id)).filter((g): g is Membership => Boolean(g));
+      await removeAll(direct_, (g) => (viaExchange(g) ? env.m365.removeFromDistributionList(g.id, env.person.userPrincipalName) : env.m365.removeFromGroup(g.id, env.person.objectId)));
       const removed = removedSince(before, [], current, (x) => `${x.skuId}:${x.groupId ?? ''}`);
       return {
         summary: `${removed.length} licence(s) removed.`,

@@ -276,7 +276,10 @@ export function createEngine(opts: EngineOptions) {
       } catch (err) {
         const message = describeError(err);
         step = { ...step, requestIds: requestIds() };
-        const retryable = err instanceof M365Unavailable;
+        // Microsoft unreachable, or an answer a re-read may resolve (a call whose answer was lost and
+        // was sent again finds the change made: 404, "not a member"): the next attempt re-reads first.
+        // Permission refusals and tasks that cannot run are final.
+        const retryable = err instanceof M365Unavailable || (err instanceof M365Error && err.status !== 401 && err.status !== 403);
         if (!(err instanceof TaskRefused || err instanceof M365Error || err instanceof M365Unavailable)) log.error({ err, runId: run.id, step: step.task }, 'step failed on an internal error');
         if (retryable && attempts < opts.stepAttempts && !signal.aborted) {
           await markStep(run, step, { error: `Attempt ${attempts} failed: ${message} Retrying.`, requestIds: step.requestIds });

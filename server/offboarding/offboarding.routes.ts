@@ -36,6 +36,7 @@ export function registerOffboardingRoutes(api: ApiRoutes, deps: { runs: RunsServ
     return runs.updateSettings(orgOf(req), body, auditContext(req));
   });
   api.get('/orgs/:orgId/tenants/:tenantId/template', 'offboarding.read', (req) => runs.template(orgOf(req), uuidParam(req, 'tenantId')));
+  api.delete('/orgs/:orgId/tenants/:tenantId/template', 'settings.manage', (req) => runs.resetTemplate(orgOf(req), uuidParam(req, 'tenantId'), auditContext(req)));
   api.put('/orgs/:orgId/tenants/:tenantId/template', 'settings.manage', (req) => {
     const body = z.object({ steps: planInput }).parse(req.body);
     return runs.updateTemplate(orgOf(req), uuidParam(req, 'tenantId'), body.steps as PlanStep[], auditContext(req));
@@ -69,7 +70,8 @@ export function registerOffboardingRoutes(api: ApiRoutes, deps: { runs: RunsServ
       if (typeof req.body !== 'string' || !req.body.trim()) throw new UserError(400, 'empty_csv', 'Send the CSV as the body (Content-Type: text/csv): a userPrincipalName column, or one UPN per line.');
       const q = z.object({ at: z.string().optional(), timeZone: z.string().optional() }).parse(req.query);
       const when: When = q.at ? { kind: 'at', at: q.at, timeZone: q.timeZone ?? 'UTC' } : { kind: 'now' };
-      res.status(201).json(await runs.bulk(orgOf(req), { upns: upnsFromCsv(req.body), when }, auditContext(req)));
+      const rows = upnsFromCsv(req.body);
+      res.status(201).json(await runs.bulk(orgOf(req), { upns: rows.map((r) => r.value), lines: rows.map((r) => r.line), when }, auditContext(req)));
     },
     { destructive: true, before: [express.text({ type: ['text/csv', 'text/plain'], limit: '1mb' })] },
   );
@@ -121,21 +123,21 @@ export function registerOffboardingRoutes(api: ApiRoutes, deps: { runs: RunsServ
   api.post(`${base}/runs/:runId/password`, 'offboarding.trigger', (req) => runs.revealPassword(orgOf(req), runParam(req), auditContext(req)), { destructive: true });
 }
 
-/** A CSV of people: a column named userPrincipalName / upn / email / mail, or the first column. */
-export function upnsFromCsv(text: string): string[] {
-  let rows: string[][];
+/** A CSV of people: a column named userPrincipalName / upn / email / mail, or the first column; with the file line of each. */
+export function upnsFromCsv(text: string): { value: string; line: number }[] {
+  let records: { record: string[]; info: { lines: number } }[];
   try {
-    rows = parseCsv(text, { skip_empty_lines: true, trim: true, relax_column_count: true, bom: true }) as string[][];
+    records = parseCsv(text, { skip_empty_lines: true, trim: true, relax_column_count: true, bom: true, info: true }) as unknown as typeof records;
   } catch (err) {
     throw new UserError(400, 'invalid_csv', `The CSV could not be read: ${(err as Error).message}`);
   }
-  if (rows.length === 0) throw new UserError(400, 'empty_csv', 'The CSV has no rows.');
-  const header = rows[0]!.map((h) => h.toLowerCase().replace(/[^a-z]/g, ''));
+  if (records.length === 0) throw new UserError(400, 'empty_csv', 'The CSV has no rows.');
+  const header = records[0]!.record.map((h) => h.toLowerCase().replace(/[^a-z]/g, ''));
   const col = header.findIndex((h) => ['userprincipalname', 'upn', 'email', 'mail'].includes(h));
-  const body = col >= 0 ? rows.slice(1) : rows;
-  const upns = body.map((r) => r[col >= 0 ? col : 0] ?? '').map((v) => v.trim());
-  if (upns.length > 1000) throw new UserError(400, 'too_many_people', `${upns.length} rows: at most 1,000 people a file.`);
-  return upns;
+  const body = col >= 0 ? records.slice(1) : records;
+  const rows = body.map((r) => ({ value: (r.record[col >= 0 ? col : 0] ?? '').trim(), line: r.info.lines }));
+  if (rows.length > 1000) throw new UserError(400, 'too_many_people', `${rows.length} rows: at most 1,000 people a file.`);
+  return rows;
 }
 
 /**

@@ -365,6 +365,16 @@ export function createRunsService(deps: RunsDeps) {
       return templateOf(orgId, tenantRef);
     },
 
+    /** Back to the built-in default plan. */
+    async resetTemplate(orgId: string, tenantRef: string, ctx: AuditContext) {
+      const tenant = await tenantOf(orgId, tenantRef);
+      await db.transaction(async (tx) => {
+        const gone = await tx.delete(offboardingTemplates).where(eq(offboardingTemplates.tenantRef, tenantRef)).returning();
+        if (gone.length) await appendAudit(tx, ctx, { orgId, action: 'offboarding.template_reset', target: { type: 'tenant', id: tenantRef, label: tenant.displayName } });
+      });
+      return templateOf(orgId, tenantRef);
+    },
+
     async preview(orgId: string, input: { employeeId: string; steps?: PlanStep[] }) {
       const e = await employeeOf(orgId, input.employeeId);
       return previewFor(orgId, e, await planFor(orgId, e.tenantRef, input.steps));
@@ -382,7 +392,7 @@ export function createRunsService(deps: RunsDeps) {
     },
 
     /** Runs for many people at once, each a run of its own; people that cannot be offboarded are reported by line. */
-    async bulk(orgId: string, input: { employeeIds?: string[]; upns?: string[]; steps?: PlanStep[]; when: When }, ctx: AuditContext): Promise<BulkResult> {
+    async bulk(orgId: string, input: { employeeIds?: string[]; upns?: string[]; lines?: number[]; steps?: PlanStep[]; when: When }, ctx: AuditContext): Promise<BulkResult> {
       resolveWhen(input.when);
       const bulkId = randomUUID();
       const settings = await settingsOf(orgId);
@@ -403,7 +413,7 @@ export function createRunsService(deps: RunsDeps) {
           byKey.set(r.userPrincipalName.toLowerCase(), r);
           if (r.mail) byKey.set(r.mail.toLowerCase(), r);
         }
-        keys.forEach((k, i) => targets.push({ line: i + 1, value: input.upns![i]!, e: byKey.get(k) ?? null }));
+        keys.forEach((k, i) => targets.push({ line: input.lines?.[i] ?? i + 1, value: input.upns![i]!, e: byKey.get(k) ?? null }));
       }
       if (targets.length === 0) throw new UserError(400, 'no_people', 'Give at least one person (employeeIds or upns).');
       if (targets.length > 1000) throw new UserError(400, 'too_many_people', `${targets.length} people in one bulk: at most 1,000.`);

@@ -15,7 +15,9 @@ import { NewOffboardingPage } from './pages/new/NewOffboardingPage';
 import { PrivacyPage, TermsPage } from './pages/legal/LegalPages';
 import { NotFoundPage } from './pages/not-found/NotFoundPage';
 import { OffboardingsPage } from './pages/offboardings/OffboardingsPage';
+import { RunPage } from './pages/offboardings/RunPage';
 import { QueuePage } from './pages/queue/QueuePage';
+import { SettingsPage } from './pages/settings/SettingsPage';
 import { TeamPage } from './pages/team/TeamPage';
 import { TenantsPage } from './pages/tenants/TenantsPage';
 import { WelcomePage } from './pages/welcome/WelcomePage';
@@ -27,6 +29,7 @@ const pages: Record<PageId, ComponentType> = {
   queue: QueuePage,
   offboardings: OffboardingsPage,
   new: NewOffboardingPage,
+  settings: SettingsPage,
   integrations: IntegrationsPage,
   team: TeamPage,
   billing: BillingPage,
@@ -52,6 +55,15 @@ const routes: RouteObject[] = [
           ),
         };
       }),
+      // One run: under Offboardings in the navigation, with its permission.
+      {
+        path: 'offboardings/:runId',
+        element: (
+          <RequirePermission entry={NAV.find((e) => e.id === 'offboardings')!}>
+            <RunPage />
+          </RequirePermission>
+        ),
+      },
       { path: 'welcome', element: <WelcomePage /> },
       { path: 'invite/:token', element: <InvitePage /> },
       { path: 'privacy', element: <PrivacyPage /> },

@@ -37,7 +37,7 @@ const SAMPLE_VALUES: Record<string, string> = {
   APP_NAME_SUFFIX: '-local',
 };
 
-const PAGES = ['queue', 'offboardings', 'new', 'integrations', 'team', 'billing', 'tenants', 'audit'];
+const PAGES = ['queue', 'offboardings', 'new', 'integrations', 'team', 'billing', 'tenants', 'settings', 'audit'];
 const COMMANDS = BOT_COMMANDS.map((c) => c.name);
 const MIN_SCHEMA_VERSION = [1, 24];
 

@@ -90,8 +90,10 @@ describe('offboarding runs', () => {
     const saved = await json(await org.as.admin.fetch(tplUrl, { method: 'PUT', json: { steps: [...t.steps, { task: 'set_auto_reply', options: { internalMessage: 'Gone: ask {manager}.' } }] } }));
     expect(saved.customised).toBe(true);
     expect(saved.steps.at(-1)).toMatchObject({ task: 'set_auto_reply', options: { internalMessage: 'Gone: ask {manager}.' } });
-    // Back to the default for the other tests.
-    await org.as.admin.fetch(tplUrl, { method: 'PUT', json: { steps: t.steps } });
+    // Back to the built-in default.
+    expect((await org.as.manager.fetch(tplUrl, { method: 'DELETE' })).status).toBe(403);
+    const reset = await json(await org.as.admin.fetch(tplUrl, { method: 'DELETE' }));
+    expect(reset).toMatchObject({ customised: false, steps: t.steps });
   });
 
   it('previews exactly what would change, without changing anything', async () => {
@@ -373,8 +375,8 @@ describe('offboarding runs', () => {
     const bulk = await json(res);
     expect(bulk.runs).toHaveLength(3);
     expect(bulk.errors).toEqual([
-      { line: 4, value: 'nobody@nowhere.example', message: expect.stringMatching(/No synced employee/) },
-      { line: 5, value: people[0]!.userPrincipalName, message: 'Listed twice.' },
+      { line: 5, value: 'nobody@nowhere.example', message: expect.stringMatching(/No synced employee/) },
+      { line: 6, value: people[0]!.userPrincipalName, message: 'Listed twice.' },
     ]);
     const listed = await json(await org.as.viewer.fetch(url(`?bulkId=${bulk.bulkId}`)));
     expect(listed.total).toBe(3);

@@ -15,12 +15,14 @@ import {
   PeopleTeam20Regular,
   PlugConnected20Filled,
   PlugConnected20Regular,
+  Settings20Filled,
+  Settings20Regular,
   bundleIcon,
   type FluentIcon,
 } from '@fluentui/react-icons';
 import type { Permission } from './permissions';
 
-export type PageId = 'queue' | 'offboardings' | 'new' | 'integrations' | 'team' | 'billing' | 'tenants' | 'audit';
+export type PageId = 'queue' | 'offboardings' | 'new' | 'settings' | 'integrations' | 'team' | 'billing' | 'tenants' | 'audit';
 
 export interface NavEntry {
   id: PageId;
@@ -64,6 +66,14 @@ export const NAV: NavEntry[] = [
     group: 'offboarding',
     permission: 'offboarding.read',
     icon: bundleIcon(AddSquare20Filled, AddSquare20Regular),
+  },
+  {
+    id: 'settings',
+    path: '/settings',
+    title: 'Offboarding settings',
+    group: 'admin',
+    permission: 'settings.read',
+    icon: bundleIcon(Settings20Filled, Settings20Regular),
   },
   {
     id: 'integrations',

@@ -43,7 +43,8 @@ import {
   type AuditSource,
   type AuditVerification,
 } from '../../api/audit';
-import { ApiError, authHeaders, authTransport } from '../../api/client';
+import { downloadWithToken, linksCarryAuth } from '../../api/download';
+import { useDebounced } from '../../app/hooks';
 import { useCurrentOrg, useOrg } from '../../app/OrgProvider';
 import { roleLabel } from '../../app/permissions';
 import { EmptyState } from '../../components/EmptyState';
@@ -141,41 +142,8 @@ function toQuery(form: FilterForm): AuditFilters {
   return { action: form.action, actor: form.actor, source: form.source, outcome: form.outcome, from: day(form.from, false), to: day(form.to, true) };
 }
 
-function useDebounced<T>(value: T, ms: number): T {
-  const [debounced, setDebounced] = useState(value);
-  useEffect(() => {
-    const timer = setTimeout(() => setDebounced(value), ms);
-    return () => clearTimeout(timer);
-  }, [value, ms]);
-  return debounced;
-}
-
 const dateFormat = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', year: 'numeric' });
 const clockFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
-
-/** Inside Teams the CSV needs the bearer token, which a plain link cannot send: fetch it, then save it. */
-async function downloadWithToken(url: string, filename: string): Promise<void> {
-  const res = await fetch(url, { headers: authHeaders('GET'), credentials: 'same-origin' });
-  if (!res.ok) {
-    let message = `The export failed (HTTP ${res.status}).`;
-    try {
-      const body = (await res.json()) as { error?: { message?: string } };
-      if (body.error?.message) message = body.error.message;
-    } catch {
-      /* not JSON */
-    }
-    throw new ApiError(res.status, 'export_failed', message);
-  }
-  const blob = await res.blob();
-  const href = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = href;
-  a.download = filename;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(href), 10_000);
-}
 
 function EntryDetails({ entry }: { entry: AuditEntry }) {
   const styles = useStyles();
@@ -281,7 +249,7 @@ export function AuditPage() {
 
   const exportHref = auditExportUrl(orgId, query);
   const onExport = (event: MouseEvent) => {
-    if (authTransport() !== 'bearer') return; // the cookie session goes with a plain link
+    if (linksCarryAuth()) return; // the cookie session goes with a plain link
     event.preventDefault();
     setExportError(null);
     downloadWithToken(exportHref, `offramp-audit-${new Date().toISOString().slice(0, 10)}.csv`).catch(setExportError);
