@@ -197,7 +197,7 @@ export function createEngine(opts: EngineOptions) {
         const blockers = deps.filter((d) => d.state === 'failed' || d.state === 'skipped' || d.state === 'cancelled');
         if (blockers.length) {
           const names = blockers.map((d) => `“${task(d.task).title}”`).join(' and ');
-          await markStep(run, step, { state: 'skipped', skippedReason: `Skipped: ${names} did not succeed, and this step must follow ${blockers.length > 1 ? 'them' : 'it'}.`, finishedAt: new Date() });
+          await markStep(run, step, { state: 'skipped', skippedReason: `${names} did not succeed, and this step must follow ${blockers.length > 1 ? 'them' : 'it'}.`, finishedAt: new Date() });
           changed = true;
           continue;
         }

@@ -8,7 +8,7 @@ import { CATALOGUE, task } from './catalogue.js';
  * validation of a plan (every option checked by its task's schema), and the order steps run in.
  */
 
-/** The default plan out of the box: nine steps, as the product promises. */
+/** The default plan out of the box: the nine steps the product promises (the mailbox step is two tasks: convert to shared, forward to the manager). */
 export const DEFAULT_PLAN: PlanStep[] = (
   [
     'disable_sign_in',

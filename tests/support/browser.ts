@@ -35,6 +35,25 @@ export function artifactPath(name: string): string {
 }
 
 /**
+ * A screenshot of the whole page however long it is, with animations run to their end. The tabs
+ * scroll inside <main>, which `fullPage` does not see: the window grows to fit it for the shot.
+ */
+export async function screenshotWhole(page: import('playwright-core').Page, file: string): Promise<void> {
+  const size = page.viewportSize();
+  const height = await page.evaluate(() => {
+    const main = document.querySelector('main');
+    return main ? document.documentElement.clientHeight - main.clientHeight + main.scrollHeight : document.documentElement.scrollHeight;
+  });
+  const grow = size !== null && height > size.height;
+  if (grow) await page.setViewportSize({ width: size.width, height: Math.min(height, 10_000) });
+  try {
+    await page.screenshot({ path: file, animations: 'disabled' });
+  } finally {
+    if (grow) await page.setViewportSize(size);
+  }
+}
+
+/**
  * Signs a person in as they would: the tabs' sign-in button, then the simulated tenant's
  * "Pick an account" page (searching for them), then back to the tabs.
  */
@@ -49,13 +68,13 @@ export async function signInInBrowser(page: import('playwright-core').Page, base
 
 /**
  * The real app and Chromium for one test file: started together before its tests, closed after
- * (the browser first). `use` receives both once they are up.
+ * (the browser first). `use` receives both once they are up; `env` adds to the app's test configuration.
  */
-export function withAppAndBrowser(use: (app: Offramp, browser: Browser) => void): void {
+export function withAppAndBrowser(use: (app: Offramp, browser: Browser) => void, env: Record<string, string> = {}): void {
   let app: Offramp | undefined;
   let browser: Browser | undefined;
   beforeAll(async () => {
-    [app, browser] = await Promise.all([startTestApp(), launchBrowser()]);
+    [app, browser] = await Promise.all([startTestApp(env), launchBrowser()]);
     use(app, browser);
   });
   afterAll(async () => {

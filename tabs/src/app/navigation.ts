@@ -64,7 +64,7 @@ export const NAV: NavEntry[] = [
     path: '/new',
     title: 'New offboarding',
     group: 'offboarding',
-    permission: 'offboarding.read',
+    permission: 'offboarding.trigger',
     icon: bundleIcon(AddSquare20Filled, AddSquare20Regular),
   },
   {
