@@ -102,10 +102,13 @@ export function createEngine(opts: EngineOptions) {
     }
   }
 
-  async function audit(run: RunRow, action: string, details: Record<string, unknown>, outcome: 'success' | 'failure' = 'success') {
-    await db.transaction((tx) =>
-      appendAudit(tx, SYSTEM_CONTEXT, { orgId: run.orgId, action, outcome, target: { type: 'offboarding_run', id: run.id, label: run.person.displayName }, details }),
-    );
+  /** A change of the run row and its audit entry, in one transaction (a crash leaves both or neither). */
+  async function changeRun(runId: string, values: Partial<typeof offboardingRuns.$inferInsert>, states: RunState[], action: string, details: (r: RunRow) => Record<string, unknown>, ok = true) {
+    return db.transaction(async (tx) => {
+      const [r] = await tx.update(offboardingRuns).set({ ...values, updatedAt: new Date() }).where(and(eq(offboardingRuns.id, runId), inArray(offboardingRuns.state, states))).returning();
+      if (r) await appendAudit(tx, SYSTEM_CONTEXT, { orgId: r.orgId, action, outcome: ok ? 'success' : 'failure', target: { type: 'offboarding_run', id: r.id, label: r.person.displayName }, details: details(r) });
+      return r ?? null;
+    });
   }
 
   async function organisationName(orgId: string) {
@@ -118,23 +121,28 @@ export function createEngine(opts: EngineOptions) {
     const me = randomUUID();
     let run = await claim(runId, me, job.signal);
     if (!run) return;
+    // Losing the lease (a stall longer than it) means another worker may have the run now: this one
+    // starts nothing more and leaves the run to it.
+    const lost = new AbortController();
+    const signal = AbortSignal.any([job.signal, lost.signal]);
     const renew = setInterval(() => {
       void db
         .update(offboardingRuns)
         .set({ leaseUntil: sql`now() + make_interval(secs => ${opts.leaseMs / 1000})` })
         .where(and(eq(offboardingRuns.id, runId), eq(offboardingRuns.leaseOwner, me)))
-        .then(() => job.touch())
+        .returning({ id: offboardingRuns.id })
+        .then(async (rows) => {
+          if (rows.length === 0) {
+            log.warn({ runId }, 'the run lease was lost: leaving the run to the worker that has it');
+            lost.abort(new Error('The run lease was lost.'));
+          } else await job.touch();
+        })
         .catch((err: unknown) => log.warn({ err, runId }, 'could not renew the run lease'));
     }, Math.max(200, opts.leaseMs / 3));
     try {
       if (run.state === 'scheduled') {
-        const [started] = await db
-          .update(offboardingRuns)
-          .set({ state: 'running', startedAt: new Date(), updatedAt: new Date() })
-          .where(and(eq(offboardingRuns.id, runId), eq(offboardingRuns.state, 'scheduled')))
-          .returning();
+        const started = await changeRun(runId, { state: 'running', startedAt: new Date() }, ['scheduled'], 'offboarding.run_started', (r) => ({ person: r.person.userPrincipalName }));
         run = started ?? run;
-        await audit(run, 'offboarding.run_started', { person: run.person.userPrincipalName });
         opts.events.emit({ type: RUN_EVENTS.started, orgId: run.orgId, runId, state: 'running' });
       }
       const phase = run.state === 'undoing' ? 'undo' : 'do';
@@ -161,7 +169,8 @@ export function createEngine(opts: EngineOptions) {
         return;
       }
       const organisation = await organisationName(run.orgId);
-      await runSteps(run, phase, snapshot!, organisation, job.signal);
+      await runSteps(run, phase, snapshot!, organisation, signal);
+      if (lost.signal.aborted) return;
       if (job.signal.aborted) throw new Error('The process is stopping: the run resumes on the next worker.');
       await finish(runId, phase);
     } finally {
@@ -216,9 +225,21 @@ export function createEngine(opts: EngineOptions) {
     }
   }
 
-  async function markStep(run: RunRow, step: StepRow, values: Partial<typeof offboardingSteps.$inferInsert>) {
-    await db.update(offboardingSteps).set(values).where(eq(offboardingSteps.id, step.id));
-    await touchRun(run.id);
+  /** Writes a step's journal row (and, for its outcome, its audit entry in the same transaction: both land or neither). */
+  async function markStep(run: RunRow, step: StepRow, values: Partial<typeof offboardingSteps.$inferInsert>, outcome?: { action: string; details: Record<string, unknown>; ok: boolean }) {
+    await db.transaction(async (tx) => {
+      await tx.update(offboardingSteps).set(values).where(eq(offboardingSteps.id, step.id));
+      await tx.update(offboardingRuns).set({ updatedAt: new Date() }).where(eq(offboardingRuns.id, run.id));
+      if (outcome) {
+        await appendAudit(tx, SYSTEM_CONTEXT, {
+          orgId: run.orgId,
+          action: outcome.action,
+          outcome: outcome.ok ? 'success' : 'failure',
+          target: { type: 'offboarding_run', id: run.id, label: run.person.displayName },
+          details: outcome.details,
+        });
+      }
+    });
     opts.events.emit({ type: RUN_EVENTS.step, orgId: run.orgId, runId: run.id, stepId: step.id, state: run.state });
   }
 
@@ -269,8 +290,12 @@ export function createEngine(opts: EngineOptions) {
           result = await def.revert(env, undoOf.undoData);
         }
         await boundary(`${step.phase}:${step.task}:acted`, run.id);
-        await markStep(run, step, { state: 'succeeded', attempts, finishedAt: new Date(), requestIds: requestIds(), result, undoData, error: null });
-        await audit(run, step.phase === 'do' ? 'offboarding.step_succeeded' : 'offboarding.undo_step_succeeded', { task: step.task, attempts, items: result.items.length, requestIds: requestIds().slice(0, 20) });
+        await markStep(
+          run,
+          step,
+          { state: 'succeeded', attempts, finishedAt: new Date(), requestIds: requestIds(), result, undoData, error: null },
+          { action: step.phase === 'do' ? 'offboarding.step_succeeded' : 'offboarding.undo_step_succeeded', details: { task: step.task, attempts, items: result.items.length, requestIds: requestIds().slice(0, 20) }, ok: true },
+        );
         await boundary(`${step.phase}:${step.task}:recorded`, run.id);
         return;
       } catch (err) {
@@ -286,8 +311,12 @@ export function createEngine(opts: EngineOptions) {
           await sleep(opts.stepRetryDelayMs * attempts);
           continue;
         }
-        await markStep(run, step, { state: 'failed', attempts, finishedAt: new Date(), requestIds: step.requestIds, error: message });
-        await audit(run, step.phase === 'do' ? 'offboarding.step_failed' : 'offboarding.undo_step_failed', { task: step.task, attempts, error: message }, 'failure');
+        await markStep(
+          run,
+          step,
+          { state: 'failed', attempts, finishedAt: new Date(), requestIds: step.requestIds, error: message },
+          { action: step.phase === 'do' ? 'offboarding.step_failed' : 'offboarding.undo_step_failed', details: { task: step.task, attempts, error: message }, ok: false },
+        );
         await boundary(`${step.phase}:${step.task}:recorded`, run.id);
         return;
       }
@@ -306,14 +335,16 @@ export function createEngine(opts: EngineOptions) {
     else if (ok === 0) state = 'failed';
     else state = 'partially_failed';
     const now = new Date();
-    const [updated] = await db
-      .update(offboardingRuns)
-      .set(phase === 'undo' ? { state, undoneAt: now, updatedAt: now } : { state, finishedAt: now, updatedAt: now })
-      .where(and(eq(offboardingRuns.id, runId), inArray(offboardingRuns.state, ['running', 'undoing'])))
-      .returning();
-    if (!updated) return;
     const counts = Object.fromEntries(['succeeded', 'failed', 'skipped', 'cancelled'].map((k) => [k, steps.filter((s) => s.state === k).length]));
-    await audit(updated, phase === 'undo' ? 'offboarding.run_undone' : 'offboarding.run_finished', { state, ...counts }, state === 'succeeded' || state === 'undone' ? 'success' : 'failure');
+    const updated = await changeRun(
+      runId,
+      phase === 'undo' ? { state, undoneAt: now } : { state, finishedAt: now },
+      ['running', 'undoing'],
+      phase === 'undo' ? 'offboarding.run_undone' : 'offboarding.run_finished',
+      () => ({ state, ...counts }),
+      state === 'succeeded' || state === 'undone',
+    );
+    if (!updated) return;
     opts.events.emit({ type: phase === 'undo' ? RUN_EVENTS.undone : state === 'cancelled' ? RUN_EVENTS.cancelled : RUN_EVENTS.finished, orgId: updated.orgId, runId, state });
     log.info({ runId, state, ...counts }, 'offboarding run ended');
   }
