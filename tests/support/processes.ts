@@ -22,7 +22,12 @@ export interface Worker {
 
 /** Starts a TypeScript entry point of the repo as a real child process (through tsx). */
 export function spawnTs(entry: string, env: Record<string, string | undefined>): Worker {
-  const proc = spawn(process.execPath, ['--import', 'tsx', entry], {
+  return spawnNode(['--import', 'tsx', entry], env);
+}
+
+/** Starts Node with these arguments (e.g. an already compiled entry point) as a real child process. */
+export function spawnNode(args: string[], env: Record<string, string | undefined>): Worker {
+  const proc = spawn(process.execPath, args, {
     cwd: repoRoot,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
