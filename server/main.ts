@@ -280,18 +280,18 @@ export async function runMain(opts: Omit<StartOptions, 'log'> = {}): Promise<Off
     throw err;
   }
   const log = createLogger(config.log);
-  let offramp: Offramp;
-  try {
-    offramp = await startOfframp(config, { ...opts, log });
-  } catch (err) {
-    log.fatal({ err }, 'Offramp could not start');
-    process.exit(1);
-  }
-  if (config.mode === 'demo') {
-    log.info(`Open ${offramp.publicUrl}/tabs/ (demo mode: the simulated Microsoft 365 tenant stands in for yours)`);
-  }
-
+  // Signals are heard from the first moment: jobs start during startup, and a SIGTERM then must
+  // still stop gracefully (once startup has finished) rather than kill the process mid-job.
+  let offramp: Offramp | null = null;
   let stopping = false;
+  const shutDown = (o: Offramp) =>
+    o.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        log.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
   const stop = (signal: string) => {
     if (stopping) {
       log.warn({ signal }, 'second signal: exiting now');
@@ -299,16 +299,20 @@ export async function runMain(opts: Omit<StartOptions, 'log'> = {}): Promise<Off
     }
     stopping = true;
     log.info({ signal }, 'signal received');
-    offramp.close().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        log.error({ err }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
+    if (offramp) void shutDown(offramp);
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  try {
+    offramp = await startOfframp(config, { ...opts, log });
+  } catch (err) {
+    log.fatal({ err }, 'Offramp could not start');
+    process.exit(1);
+  }
+  if (stopping) void shutDown(offramp);
+  else if (config.mode === 'demo') {
+    log.info(`Open ${offramp.publicUrl}/tabs/ (demo mode: the simulated Microsoft 365 tenant stands in for yours)`);
+  }
   process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled rejection'));
   return offramp;
 }
