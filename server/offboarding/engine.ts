@@ -56,6 +56,13 @@ type StepRow = typeof offboardingSteps.$inferSelect;
 
 const TERMINAL_STEP = new Set(['succeeded', 'failed', 'skipped', 'cancelled']);
 
+/** This worker's claim on the run has passed to another: it must change nothing more. */
+class LeaseLost extends Error {
+  constructor() {
+    super('The run lease was lost.');
+  }
+}
+
 export const passwordSealedFor = (runId: string) => `run-password:${runId}`;
 
 /** What people read when a step fails: Microsoft's words with its request id, or a plain sentence. */
@@ -134,7 +141,7 @@ export function createEngine(opts: EngineOptions) {
         .then(async (rows) => {
           if (rows.length === 0) {
             log.warn({ runId }, 'the run lease was lost: leaving the run to the worker that has it');
-            lost.abort(new Error('The run lease was lost.'));
+            lost.abort(new LeaseLost());
           } else await job.touch();
         })
         .catch((err: unknown) => log.warn({ err, runId }, 'could not renew the run lease'));
@@ -169,7 +176,12 @@ export function createEngine(opts: EngineOptions) {
         return;
       }
       const organisation = await organisationName(run.orgId);
-      await runSteps(run, phase, snapshot!, organisation, signal);
+      try {
+        await runSteps(run, phase, snapshot!, organisation, signal, () => lost.abort(new LeaseLost()));
+      } catch (err) {
+        if (!(err instanceof LeaseLost)) throw err;
+        lost.abort(err);
+      }
       if (lost.signal.aborted) return;
       if (job.signal.aborted) throw new Error('The process is stopping: the run resumes on the next worker.');
       await finish(runId, phase);
@@ -187,7 +199,7 @@ export function createEngine(opts: EngineOptions) {
     return db.select().from(offboardingSteps).where(and(eq(offboardingSteps.runId, runId), eq(offboardingSteps.phase, phase))).orderBy(asc(offboardingSteps.seq));
   }
 
-  async function runSteps(run: RunRow, phase: 'do' | 'undo', snapshot: Snapshot, organisation: string, signal: AbortSignal) {
+  async function runSteps(run: RunRow, phase: 'do' | 'undo', snapshot: Snapshot, organisation: string, signal: AbortSignal, onLost: () => void) {
     const inFlight = new Map<string, Promise<void>>();
     const doSteps = phase === 'undo' ? new Map((await loadSteps(run.id, 'do')).map((s) => [s.task, s])) : new Map<TaskId, StepRow>();
     for (;;) {
@@ -204,7 +216,8 @@ export function createEngine(opts: EngineOptions) {
         }
         const deps = step.after.map((t) => byTask.get(t)).filter((d): d is StepRow => Boolean(d));
         const blockers = deps.filter((d) => d.state === 'failed' || d.state === 'skipped' || d.state === 'cancelled');
-        if (blockers.length) {
+        // Skipped once every step it follows has ended, so that the reason names all that did not succeed.
+        if (blockers.length && deps.every((d) => TERMINAL_STEP.has(d.state))) {
           const names = blockers.map((d) => `“${task(d.task).title}”`).join(' and ');
           await markStep(run, step, { state: 'skipped', skippedReason: `${names} did not succeed, and this step must follow ${blockers.length > 1 ? 'them' : 'it'}.`, finishedAt: new Date() });
           changed = true;
@@ -212,7 +225,12 @@ export function createEngine(opts: EngineOptions) {
         }
         if (!deps.every((d) => d.state === 'succeeded') || inFlight.size >= opts.concurrency) continue;
         const p = executeStep(run, step, snapshot, organisation, phase === 'undo' ? doSteps.get(step.task) ?? null : null, signal)
-          .catch((err: unknown) => log.error({ err, runId: run.id, step: step.task }, 'step crashed'))
+          .catch((err: unknown) => {
+            if (err instanceof LeaseLost) {
+              log.warn({ runId: run.id, step: step.task }, 'the run lease passed to another worker: this step is left to it');
+              onLost();
+            } else log.error({ err, runId: run.id, step: step.task }, 'step crashed');
+          })
           .finally(() => inFlight.delete(step.id));
         inFlight.set(step.id, p);
       }
@@ -225,11 +243,22 @@ export function createEngine(opts: EngineOptions) {
     }
   }
 
-  /** Writes a step's journal row (and, for its outcome, its audit entry in the same transaction: both land or neither). */
+  /**
+   * Writes a step's journal row (and, for its outcome, its audit entry in the same transaction: both
+   * land or neither). Fenced by the lease: the run row is updated only while this worker still holds
+   * an unexpired claim (renewing it for a full lease), and locking it there orders this write after
+   * any other worker's claim. A worker that stalled past its lease therefore neither records nor
+   * starts a step's changes once another worker may have the run: LeaseLost, and nothing written.
+   */
   async function markStep(run: RunRow, step: StepRow, values: Partial<typeof offboardingSteps.$inferInsert>, outcome?: { action: string; details: Record<string, unknown>; ok: boolean }) {
     await db.transaction(async (tx) => {
+      const held = await tx
+        .update(offboardingRuns)
+        .set({ updatedAt: new Date(), leaseUntil: sql`now() + make_interval(secs => ${opts.leaseMs / 1000})` })
+        .where(and(eq(offboardingRuns.id, run.id), eq(offboardingRuns.leaseOwner, run.leaseOwner ?? ''), sql`${offboardingRuns.leaseUntil} > now()`))
+        .returning({ id: offboardingRuns.id });
+      if (held.length === 0) throw new LeaseLost();
       await tx.update(offboardingSteps).set(values).where(eq(offboardingSteps.id, step.id));
-      await tx.update(offboardingRuns).set({ updatedAt: new Date() }).where(eq(offboardingRuns.id, run.id));
       if (outcome) {
         await appendAudit(tx, SYSTEM_CONTEXT, {
           orgId: run.orgId,
@@ -299,6 +328,7 @@ export function createEngine(opts: EngineOptions) {
         await boundary(`${step.phase}:${step.task}:recorded`, run.id);
         return;
       } catch (err) {
+        if (err instanceof LeaseLost) throw err;
         const message = describeError(err);
         step = { ...step, requestIds: requestIds() };
         // Microsoft unreachable, or an answer a re-read may resolve (a call whose answer was lost and
