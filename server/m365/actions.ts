@@ -1,4 +1,4 @@
-import { ReadAfterWrite, graph, graphClient } from './graph.client.js';
+import { ReadAfterWrite, Resendable, graph, graphClient } from './graph.client.js';
 import { batch } from './batch.js';
 import { exchangeClient } from './exchange.js';
 import { M365Error, type CallRecord, type DirectoryGroup, type GroupKind, type TenantCredentials } from './m365.types.js';
@@ -116,7 +116,7 @@ export function createActions(transport: Transport, creds: TenantCredentials, on
       await graph(() => client.api(`/users/${userId}`).patch({ accountEnabled: enabled }));
     },
     async revokeSignInSessions(userId: string) {
-      await graph(() => client.api(`/users/${userId}/revokeSignInSessions`).post({}));
+      await graph(() => client.api(`/users/${userId}/revokeSignInSessions`).middlewareOptions([new Resendable()]).post({}));
     },
     async resetPassword(userId: string, password: string) {
       await graph(() => client.api(`/users/${userId}`).patch({ passwordProfile: { password, forceChangePasswordNextSignIn: true } }));

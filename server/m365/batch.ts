@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Client } from '@microsoft/microsoft-graph-client';
-import { graph } from './graph.client.js';
+import { Resendable, graph } from './graph.client.js';
 import { M365Unavailable } from './m365.types.js';
 import { backoffMs, type RetryPolicy } from './transport.js';
 
@@ -43,7 +43,9 @@ export async function batch(client: Client, requests: BatchRequest[], policy: Re
           ...(r.body !== undefined ? { body: r.body, headers: { 'Content-Type': 'application/json', ...r.headers } } : r.headers ? { headers: r.headers } : {}),
         })),
       };
-      const answer: RawBatchResponse = await graph(() => client.api('/$batch').post(payload));
+      // A batch of reads may be sent again after a lost answer; one with writes may not.
+      const reads = pending.every(({ r }) => r.method.toUpperCase() === 'GET');
+      const answer: RawBatchResponse = await graph(() => client.api('/$batch').middlewareOptions(reads ? [new Resendable()] : []).post(payload));
       let wait = 0;
       const again: typeof pending = [];
       for (const sub of answer.responses) {

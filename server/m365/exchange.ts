@@ -33,6 +33,8 @@ export function exchangeClient(transport: Transport, creds: TenantCredentials, o
           target: cmdlet,
           body: { CmdletInput: { CmdletName: cmdlet, Parameters: parameters } },
           retryNotFound: opts.retryNotFound,
+          // Reads and Set- cmdlets (which set a value) may be sent twice; Add-/Remove-/New- may not.
+          resendable: /^(Get|Set)-/i.test(cmdlet),
           onCall,
         });
         const body = res.body as { value?: T[]; '@odata.nextLink'?: string } | null;

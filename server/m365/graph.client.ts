@@ -10,6 +10,8 @@ import type { Transport } from './transport.js';
 
 /** Per-request option: the object was just written; a 404 may be Graph's replication lag. */
 export class ReadAfterWrite implements MiddlewareOptions {}
+/** Per-request option: this POST may be sent twice without harm (see SendOptions.resendable). */
+export class Resendable implements MiddlewareOptions {}
 
 class OfframpMiddleware implements Middleware {
   private next: Middleware | undefined;
@@ -28,8 +30,9 @@ class OfframpMiddleware implements Middleware {
     const method = context.options?.method ?? 'GET';
     const target = new URL(url).pathname.replace(/^\/(v1\.0|beta)(?=\/)/, '');
     const retryNotFound = Boolean(context.middlewareControl?.getMiddlewareOptions(ReadAfterWrite));
+    const resendable = method.toUpperCase() !== 'POST' || Boolean(context.middlewareControl?.getMiddlewareOptions(Resendable));
     const resource = this.transport.resourceFor('graph');
-    await carried(() => this.transport.withRetries(this.creds.tenantId, { service: 'graph', method, target, retryNotFound, onCall: this.onCall }, async (signal) => {
+    await carried(() => this.transport.withRetries(this.creds.tenantId, { service: 'graph', method, target, retryNotFound, resendable, onCall: this.onCall }, async (signal) => {
       const token = await this.transport.token(this.creds, resource);
       const options = (context.options ??= {});
       const headers = new Headers(options.headers as HeadersInit | undefined);

@@ -64,10 +64,24 @@ export interface SendOptions {
   headers?: Record<string, string>;
   /** Retry a 404 a few times: the object was just written and may not be readable yet. */
   retryNotFound?: boolean;
+  /**
+   * Whether sending the request twice does no harm (default: every method but POST). One that
+   * is not — a device retire, a licence change, an Add-/Remove- cmdlet — is not sent again when
+   * its answer may have been lost after Microsoft carried it out (a reset connection, a timeout,
+   * a 504): the caller gets M365Unavailable and re-reads the tenant before trying again.
+   */
+  resendable?: boolean;
   onCall?: (call: CallRecord) => void;
 }
 
 const RETRYABLE = new Set([429, 503, 504]);
+/** Network failures that happen before a request reaches anybody: always safe to send again. */
+const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH']);
+
+function neverSent(err: Error): boolean {
+  const code = (err as { code?: string }).code ?? ((err as { cause?: { code?: string } }).cause?.code);
+  return Boolean(code && NOT_SENT.has(code));
+}
 
 /** Full jitter: a random wait up to the exponential bound (AWS architecture blog's recommendation). */
 export function backoffMs(attempt: number, policy: RetryPolicy): number {
@@ -147,13 +161,18 @@ export function createTransport(opts: TransportOptions) {
    */
   async function withRetries(
     tenantId: string,
-    meta: Pick<SendOptions, 'service' | 'method' | 'target' | 'retryNotFound' | 'onCall'>,
+    meta: Pick<SendOptions, 'service' | 'method' | 'target' | 'retryNotFound' | 'resendable' | 'onCall'>,
     attempt: (signal: AbortSignal) => Promise<{ status: number; headers: Headers }>,
   ): Promise<{ status: number; headers: Headers; attempts: number }> {
     const started = Date.now();
     let notFoundLeft = meta.retryNotFound ? policy.notFoundRetries : 0;
     let lastRequestId: string | null = null;
     let lastProblem = '';
+    const resendable = meta.resendable ?? meta.method.toUpperCase() !== 'POST';
+    const answerLost = (n: number, problem: string) => {
+      meta.onCall?.({ service: meta.service, method: meta.method, target: meta.target, status: 0, requestId: lastRequestId, attempts: n, ms: Date.now() - started });
+      return new M365Unavailable(`The answer to ${meta.target} was lost (${problem}); Microsoft may have carried it out, so Offramp did not send it again.`, lastRequestId);
+    };
     for (let n = 1; n <= policy.maxAttempts; n++) {
       const outcome = await limiter(tenantId)(() =>
         global(() => attempt(AbortSignal.timeout(policy.timeoutMs)).catch((err: unknown) => ({ error: err as Error }))),
@@ -161,12 +180,14 @@ export function createTransport(opts: TransportOptions) {
       if ('error' in outcome) {
         if (outcome.error instanceof M365Error) throw outcome.error;
         lastProblem = outcome.error.name === 'TimeoutError' ? 'timed out' : outcome.error.message;
+        if (!resendable && !neverSent(outcome.error)) throw answerLost(n, lastProblem);
         log.debug({ target: meta.target, attempt: n, problem: lastProblem }, 'retrying after a network failure');
         if (n < policy.maxAttempts) await sleep(backoffMs(n, policy));
         continue;
       }
       lastRequestId = outcome.headers.get('request-id');
       const last = n === policy.maxAttempts;
+      if (outcome.status === 504 && !resendable) throw answerLost(n, 'HTTP 504');
       if (RETRYABLE.has(outcome.status) && !last) {
         const wait = retryAfterMs(outcome.headers) ?? backoffMs(n, policy);
         lastProblem = `HTTP ${outcome.status}`;

@@ -25,18 +25,36 @@ describe('Microsoft 365 driver under throttling and faults', () => {
       .filter((x) => x.kind === 'person' && !x.onPremisesSyncEnabled && x.accountEnabled && sim.state.mailbox(x.id)?.type === 'UserMailbox' && x.licences.length > 0)
       .slice(skip, skip + n);
 
+  /**
+   * As the engine's step attempts do: the driver does not send a change again when its answer
+   * may have been lost (it may have been carried out), so the caller reads again and does what is left.
+   */
+  async function untilDone(work: () => Promise<void>, attempts = 8) {
+    for (let n = 1; ; n++) {
+      try {
+        return await work();
+      } catch (err) {
+        if (!(err instanceof M365Unavailable) || n >= attempts) throw err;
+      }
+    }
+  }
+
   /** What an offboarding asks of the driver for one person, in the order the engine will. */
   async function offboard(d: TestDriver, u: DirUser) {
     await d.actions.setAccountEnabled(u.id, false);
     await d.actions.revokeSignInSessions(u.id);
-    for (const g of await d.actions.listMemberships(u.id)) {
-      if (g.notRemovable) continue;
-      if (g.kind === 'distribution' || g.kind === 'mail-security') await d.actions.removeFromDistributionList(g.id, u.userPrincipalName);
-      else await d.actions.removeFromGroup(g.id, u.id);
-    }
+    await untilDone(async () => {
+      for (const g of await d.actions.listMemberships(u.id)) {
+        if (g.notRemovable) continue;
+        if (g.kind === 'distribution' || g.kind === 'mail-security') await d.actions.removeFromDistributionList(g.id, u.userPrincipalName);
+        else await d.actions.removeFromGroup(g.id, u.id);
+      }
+    });
     await d.actions.setMailboxType(u.userPrincipalName, 'Shared');
-    const direct = (await d.actions.listLicences(u.id)).filter((l) => l.via === 'direct').map((l) => l.skuId);
-    await d.actions.removeLicences(u.id, direct);
+    await untilDone(async () => {
+      const direct = (await d.actions.listLicences(u.id)).filter((l) => l.via === 'direct').map((l) => l.skuId);
+      if (direct.length) await d.actions.removeLicences(u.id, direct);
+    });
   }
 
   function expectOffboarded(u: DirUser) {
@@ -69,6 +87,26 @@ describe('Microsoft 365 driver under throttling and faults', () => {
       const applied = log.filter((m) => m.path === `/users/${u.id}/assignLicense` && m.status === 200);
       expect(applied).toHaveLength(1);
     }
+  });
+
+  it('does not send a change again when its answer was lost after Microsoft carried it out, but resends reads and settings', async () => {
+    const d = driverFor(sim, { retry: { maxAttempts: 4 } });
+    const u = people(1, 8)[0]!;
+    const seq = sim.mutations().length;
+    const direct = (await d.actions.listLicences(u.id)).filter((l) => l.via === 'direct').map((l) => l.skuId);
+    expect(direct.length).toBeGreaterThan(0);
+    sim.configure({ faults: { rate: 1, count: 1, kinds: ['lost-response'], retryAfterSeconds: 0, match: `/users/${u.id}/assignLicense` } });
+    const err = await d.actions.removeLicences(u.id, direct).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(M365Unavailable);
+    expect((err as Error).message).toMatch(/answer to \/users\/.*\/assignLicense was lost .*did not send it again/);
+    // Carried out once, and not sent a second time.
+    expect(sim.mutations(seq).filter((m) => m.path === `/users/${u.id}/assignLicense`)).toHaveLength(1);
+    expect(sim.userState(u.id)!.licences.filter((l) => !l.assignedByGroup)).toEqual([]);
+    // An idempotent change (PATCH) is sent again after the same fault, and lands.
+    sim.configure({ faults: { rate: 1, count: 1, kinds: ['lost-response'], retryAfterSeconds: 0, match: `/users/${u.id}` } });
+    await d.actions.setAccountEnabled(u.id, false);
+    expect(d.calls.at(-1)).toMatchObject({ attempts: 2 });
+    expect(sim.findUser(u.id)!.accountEnabled).toBe(false);
   });
 
   it('stays within Microsoft\'s published limits: throttled calls wait for Retry-After and still finish', async () => {
