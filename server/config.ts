@@ -90,6 +90,14 @@ const envSchema = z
     OFFBOARDING_STEP_ATTEMPTS: optional(int(1, 10)).default(3),
     OFFBOARDING_STEP_RETRY_MS: optional(int(0, 600_000)).default(2_000),
 
+    BOT_APP_ID: optional(z.guid({ message: 'must be the bot\'s Microsoft app id, a GUID' })),
+    SECRET_BOT_APP_PASSWORD: optional(z.string().min(8, 'must be at least 8 characters')),
+    BOT_APP_TENANT_ID: optional(z.guid({ message: 'must be the tenant id of a single-tenant bot, a GUID' })),
+    BOT_OPENID_METADATA_URL: optional(httpUrl),
+    BOT_TOKEN_ISSUER: optional(z.string().min(1)),
+    BOT_LOGIN_URL: optional(httpsUrl),
+    BOT_ALLOW_UNAUTHENTICATED: optional(bool).default(false),
+
     ENTRA_AUTHORITY_HOST: optional(httpsUrl).default('https://login.microsoftonline.com'),
     ENTRA_V1_ISSUER_HOST: optional(httpsUrl).default('https://sts.windows.net'),
     ENTRA_API_AUDIENCE: optional(z.string().min(1)),
@@ -110,6 +118,12 @@ const envSchema = z
         path: ['ENTRA_CLIENT_ID'],
         message: 'is required when SECRET_ENTRA_CLIENT_SECRET is set',
       });
+    }
+    if (env.BOT_APP_ID && !env.SECRET_BOT_APP_PASSWORD) {
+      ctx.addIssue({ code: 'custom', path: ['SECRET_BOT_APP_PASSWORD'], message: 'is required when BOT_APP_ID is set' });
+    }
+    if (!env.BOT_APP_ID && env.NODE_ENV === 'production') {
+      ctx.addIssue({ code: 'custom', path: ['BOT_APP_ID'], message: 'is required in production: without it the bot would accept activities nobody authenticated' });
     }
     if (env.NODE_ENV === 'production' && !env.SECRET_DATA_KEY) {
       ctx.addIssue({ code: 'custom', path: ['SECRET_DATA_KEY'], message: 'is required in production (it encrypts tenant credentials at rest)' });
@@ -163,6 +177,12 @@ export interface Config {
   /** The master key that wraps every secret's data key; null: kept in the data folder (development). */
   /** The run engine: a worker's claim on a run, steps at once, attempts of a failing step. */
   offboarding: { leaseMs: number; stepConcurrency: number; stepAttempts: number; stepRetryDelayMs: number };
+  /**
+   * The Teams bot. appId null: activities are not authenticated, which only demo mode, development
+   * and tests allow (or BOT_ALLOW_UNAUTHENTICATED, said explicitly); the metadata URL, issuer and
+   * login URL point authentication at another issuer (tests use a local one).
+   */
+  bot: { appId: string | null; appPassword: string | null; appTenantId: string | null; openIdMetadataUrl: string | null; tokenIssuer: string | null; loginUrl: string | null; unauthenticated: boolean };
   dataKey: Buffer | null;
   sessions: { ttlMs: number };
   rateLimits: { signInPerMinute: number; destructivePerMinutePerMember: number; destructivePerMinutePerOrg: number };
@@ -198,6 +218,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     throw new ConfigError(problems);
   }
   const e = parsed.data;
+  // With a real Entra app (production mode) the bot must authenticate activities, unless the
+  // environment says explicitly that this is development or a test, or allows it by name.
+  const explicitDev = env.NODE_ENV === 'development' || env.NODE_ENV === 'test';
+  if (!e.BOT_APP_ID && e.ENTRA_CLIENT_ID && !explicitDev && !e.BOT_ALLOW_UNAUTHENTICATED) {
+    throw new ConfigError([{ key: 'BOT_APP_ID', message: 'is required outside demo mode, unless NODE_ENV=development or BOT_ALLOW_UNAUTHENTICATED=true is set: without it the bot would accept activities nobody authenticated' }]);
+  }
   const dataDir = path.resolve(repoRoot, e.DATA_DIR);
   const port = e.PORT;
   const store: StoreConfig = e.DATABASE_URL
@@ -257,6 +283,15 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       stepConcurrency: e.OFFBOARDING_STEP_CONCURRENCY,
       stepAttempts: e.OFFBOARDING_STEP_ATTEMPTS,
       stepRetryDelayMs: e.OFFBOARDING_STEP_RETRY_MS,
+    },
+    bot: {
+      appId: e.BOT_APP_ID ?? null,
+      appPassword: e.SECRET_BOT_APP_PASSWORD ?? null,
+      appTenantId: e.BOT_APP_TENANT_ID ?? null,
+      openIdMetadataUrl: e.BOT_OPENID_METADATA_URL ?? null,
+      tokenIssuer: e.BOT_TOKEN_ISSUER ?? null,
+      loginUrl: e.BOT_LOGIN_URL ?? null,
+      unauthenticated: !e.BOT_APP_ID,
     },
     dataKey: e.SECRET_DATA_KEY ? Buffer.from(e.SECRET_DATA_KEY, 'base64') : null,
     sessions: { ttlMs: e.SESSION_TTL_HOURS * 3600_000 },

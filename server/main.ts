@@ -8,6 +8,9 @@ import { openStore, type Store } from './db/store.js';
 import { createAgendaQueue } from './jobs/agenda.queue.js';
 import type { JobQueue } from './jobs/job-queue.js';
 import { createHttpApp, type HttpApp } from './http/app.js';
+import { createBot, type Bot } from '../bot/app.js';
+import { createConversationsService, type ConversationsService } from './conversations/conversations.service.js';
+import { createPeopleService } from './m365/people.service.js';
 import { createRateLimits } from './http/rate-limit.js';
 import { registerMetaRoutes } from './system/meta.routes.js';
 import { startSimulator, type Simulator } from './simulator/simulator.js';
@@ -45,6 +48,9 @@ export interface Offramp {
   readonly runs: RunsService;
   /** Every change of an offboarding run, as it happens (the bot and integrations listen). */
   readonly runEvents: RunEvents;
+  /** The Teams bot (POST /api/messages). */
+  readonly bot: Bot;
+  readonly conversations: ConversationsService;
   /** The simulated Microsoft 365 tenant (demo mode only). */
   readonly simulator: Simulator | null;
   readonly http: HttpApp;
@@ -102,6 +108,8 @@ export async function startOfframp(config: Config, opts: StartOptions = {}): Pro
   let orgs: OrgsService;
   let tenantsService: TenantsService;
   let runs: RunsService;
+  let bot: Bot;
+  let conversations: ConversationsService;
   const runEvents = new RunEvents();
   try {
     await new Promise<void>((resolve, reject) => {
@@ -192,6 +200,8 @@ export async function startOfframp(config: Config, opts: StartOptions = {}): Pro
     });
     runs = createRunsService({ db: store.db, box, jobs, tenants: tenantsService, engine, events: runEvents, log });
     defineOffboardingJobs(jobs, runs, config.offboarding.leaseMs);
+    conversations = createConversationsService(store.db);
+    bot = createBot(config.bot, { orgs, runs, people: createPeopleService(store.db), conversations, events: runEvents, log, publicUrl });
 
     httpApp = createHttpApp({
       config,
@@ -201,6 +211,7 @@ export async function startOfframp(config: Config, opts: StartOptions = {}): Pro
         member: createMemberGuard({ orgs, db: store.db }),
         destructiveLimit: limits.destructiveLimit,
       },
+      botHandler: bot.handler,
       register: [
         ({ api }) => registerMetaRoutes(api, config),
         ({ api, root }) =>
@@ -255,6 +266,7 @@ export async function startOfframp(config: Config, opts: StartOptions = {}): Pro
       const httpClosed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const { unfinished } = await jobs.stop(config.shutdownTimeoutMs);
+      await bot.close();
       // Requests still open after the job queue stopped are cut: their clients retry elsewhere.
       const cut = setTimeout(() => server.closeAllConnections(), 2_000);
       await httpClosed;
@@ -264,7 +276,7 @@ export async function startOfframp(config: Config, opts: StartOptions = {}): Pro
       log.info({ unfinishedJobs: unfinished }, 'stopped');
     })());
 
-  return { config, log, store, jobs, orgs, tenants: tenantsService, runs: runs!, runEvents, simulator, http: httpApp, url, publicUrl, close };
+  return { config, log, store, jobs, orgs, tenants: tenantsService, runs: runs!, runEvents, bot: bot!, conversations: conversations!, simulator, http: httpApp, url, publicUrl, close };
 }
 
 /** Runs the process: configuration from the environment, stop on SIGTERM / SIGINT. */

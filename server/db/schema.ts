@@ -9,3 +9,4 @@ export * from '../audit/audit.schema.js';
 export * from '../m365/m365.schema.js';
 export * from '../offboarding/offboarding.schema.js';
 export * from '../notifications/notifications.schema.js';
+export * from '../conversations/conversations.schema.js';

@@ -61,6 +61,14 @@ export function createOrgsService(db: Db) {
       return row!;
     },
 
+    /** The person a Microsoft Entra identity (tenant id, object id) belongs to, if they ever signed in. */
+    async userByIdentity(tenantId: string, objectId: string): Promise<UserRow | null> {
+      const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+      if (!uuid.test(tenantId) || !uuid.test(objectId)) return null;
+      const [row] = await db.select().from(users).where(and(eq(users.tenantId, tenantId), eq(users.objectId, objectId))).limit(1);
+      return row ?? null;
+    },
+
     async memberships(userId: string): Promise<Membership[]> {
       const rows = await db
         .select({ orgId: organisations.id, orgName: organisations.name, memberId: members.id, role: members.role })

@@ -56,8 +56,23 @@ describe('configuration', () => {
       SECRET_DATA_KEY: Buffer.alloc(32, 1).toString('base64'),
       ENTRA_CLIENT_ID: '11111111-2222-3333-4444-555555555555',
       SECRET_ENTRA_CLIENT_SECRET: 'a-long-secret-value',
+      BOT_APP_ID: '66666666-2222-3333-4444-555555555555',
+      SECRET_BOT_APP_PASSWORD: 'a-long-bot-password',
     });
     expect(prod.mode).toBe('production');
+    expect(prod.bot).toMatchObject({ appId: '66666666-2222-3333-4444-555555555555', unauthenticated: false });
+  });
+
+  it('refuses a bot without an app id (unauthenticated activities) unless demo mode, explicit development or an explicit allowance', () => {
+    const entra = { ENTRA_CLIENT_ID: '11111111-2222-3333-4444-555555555555', SECRET_ENTRA_CLIENT_SECRET: 'a-long-secret-value' };
+    expect(() => loadConfig({ NODE_ENV: 'production', SECRET_DATA_KEY: Buffer.alloc(32, 1).toString('base64'), ...entra })).toThrow(/BOT_APP_ID: is required in production/);
+    // A real Entra app and NODE_ENV left to its default: not explicit development.
+    expect(() => loadConfig(entra)).toThrow(/BOT_APP_ID: is required outside demo mode, unless NODE_ENV=development or BOT_ALLOW_UNAUTHENTICATED=true/);
+    expect(loadConfig({ ...entra, NODE_ENV: 'development' }).bot.unauthenticated).toBe(true);
+    expect(loadConfig({ ...entra, BOT_ALLOW_UNAUTHENTICATED: 'true' }).bot.unauthenticated).toBe(true);
+    expect(loadConfig({}).bot.unauthenticated).toBe(true); // demo mode
+    expect(() => loadConfig({ BOT_APP_ID: '66666666-2222-3333-4444-555555555555' })).toThrow(/SECRET_BOT_APP_PASSWORD: is required when BOT_APP_ID is set/);
+    expect(() => loadConfig({ BOT_APP_ID: 'not-a-guid', SECRET_BOT_APP_PASSWORD: 'a-long-bot-password' })).toThrow(/BOT_APP_ID: must be the bot's Microsoft app id, a GUID/);
   });
 
   it('stops the process with exit code 78 and every bad key named on stderr', async () => {

@@ -1,0 +1,15 @@
+import { BOT_COMMANDS } from '../commands.js';
+import { cardAttachment } from '../cards/render.js';
+import { allows } from '../context.js';
+import type { CommandHandler } from './command.js';
+
+export const help: CommandHandler = async (c) => {
+  const mine = BOT_COMMANDS.filter((x) => allows(c.member, x.permission));
+  await c.say(
+    cardAttachment('help', {
+      intro: `You are ${c.member.name}, ${c.member.role} in ${c.member.orgName}. Here is what you can ask:`,
+      commands: mine.map((x) => ({ usage: x.usage, summary: x.summary })),
+      footer: `Times are read in your time zone (${c.timeZone}). The tabs show everything else: ${c.s.publicUrl}/tabs/`,
+    }),
+  );
+};

@@ -1,0 +1,196 @@
+import type { Offramp } from '../../server/main.js';
+import type { Simulator } from '../../server/simulator/simulator.js';
+import type { DirUser } from '../../server/simulator/tenant/model.js';
+import { startTestApp } from '../support/app.js';
+import { demoUser } from '../support/auth.js';
+import { actionsOf, cardText, startConnector, teamsUser, type CardJson, type Connector, type TeamsUser } from '../support/bot.js';
+import { json } from '../support/json.js';
+import { connectDemoTenant, runsUrl, waitForRun } from '../support/offboarding.js';
+import { makeOrg, type TestOrg } from '../support/orgs.js';
+
+/**
+ * The Teams bot over the Bot Framework protocol: activities POSTed to /api/messages over HTTP,
+ * the bot's replies, proactive messages and card updates received by a connector stand-in on
+ * 127.0.0.1, the offboarding done on the simulated tenant.
+ */
+describe('the Teams bot', () => {
+  let app: Offramp;
+  let sim: Simulator;
+  let connector: Connector;
+  let org: TestOrg;
+  let owner: TeamsUser;
+  let admin: TeamsUser;
+  let manager: TeamsUser;
+  let viewer: TeamsUser;
+
+  beforeAll(async () => {
+    connector = await startConnector();
+    app = await startTestApp({ OFFBOARDING_STEP_RETRY_MS: '50' });
+    sim = app.simulator!;
+    org = await makeOrg(app, 'Bot Co', 0);
+    await connectDemoTenant(org);
+    owner = teamsUser(app, connector, demoUser(app, 0));
+    admin = teamsUser(app, connector, demoUser(app, 1));
+    manager = teamsUser(app, connector, demoUser(app, 2), { timeZone: 'America/New_York' });
+    viewer = teamsUser(app, connector, demoUser(app, 3));
+    for (const u of [owner, admin, manager, viewer]) expect(await u.install()).toBe(200);
+  }, 120_000);
+  afterAll(async () => {
+    await app?.close();
+    await connector?.close();
+  });
+
+  /** The next thing the bot says in a person's chat after `from`. */
+  const next = (u: TeamsUser, from: number, match: (text: string, card: CardJson | undefined) => boolean = () => true) =>
+    connector.waitFor((d) => d.conversationId === u.conversationId && d.verb !== 'update' && match(d.activity.text ?? cardText(d.activity), d.activity.attachments?.[0]?.content), 30_000, from);
+
+  /** A person the default plan can finish for, and not one of the organisation's members. */
+  function leaver(): DirUser {
+    const members = new Set(sim.users().slice(0, 4).map((u) => u.id));
+    return sim.users().find((u) => u.kind === 'person' && !members.has(u.id) && !u.onPremisesSyncEnabled && u.accountEnabled && u.managerId && sim.findUser(u.managerId)?.mail && sim.state.mailbox(u.id) && sim.state.managedDevicesOf(u.id).length > 0)!;
+  }
+
+  it('answers help with the commands the sender may use, and anything not understood with help', async () => {
+    let from = connector.delivered.length;
+    expect(await viewer.say('help')).toBe(200);
+    const h = await next(viewer, from);
+    const text = cardText(h.activity);
+    expect(text).toMatch(/viewer in Bot Co/);
+    expect(text).toMatch(/status <person>/);
+    expect(text).not.toMatch(/offboard <person>/); // a Viewer cannot start one
+    from = connector.delivered.length;
+    expect(await viewer.say('please do the thing')).toBe(200);
+    expect((await next(viewer, from)).activity.text).toMatch(/did not understand “please do the thing”/);
+    expect(cardText((await next(viewer, from, (_t, card) => Boolean(card))).activity)).toMatch(/Here is what you can ask/);
+  });
+
+  it('tells a Teams user who is not a member how to join, and a Viewer that offboarding needs another role', async () => {
+    const stranger = teamsUser(app, connector, sim.users()[40]!);
+    let from = connector.delivered.length;
+    expect(await stranger.say('offboard someone now')).toBe(200);
+    const reply = await next(stranger, from);
+    expect(reply.activity.text).toMatch(/not signed in to Offramp yet.*Sign in at .*\/tabs\//);
+    from = connector.delivered.length;
+    expect(await viewer.say(`offboard ${leaver().userPrincipalName} now`)).toBe(200);
+    expect((await next(viewer, from)).activity.text).toMatch(/`offboard` needs the role Owner, Admin or Manager; you are viewer in Bot Co/);
+  });
+
+  it('offboard -> preview -> submit -> approval cards -> approve -> progress card through every step -> completion card with the PDF', async () => {
+    const u = leaver();
+    let from = connector.delivered.length;
+    expect(await manager.say(`offboard ${u.userPrincipalName} now`)).toBe(200);
+    const preview = await next(manager, from);
+    const previewCard = preview.activity.attachments![0]!.content;
+    const previewText = cardText(previewCard);
+    expect(previewText).toContain(`Offboard ${u.displayName}?`);
+    expect(previewText).toMatch(/An Admin or Owner approves it first/);
+    expect(previewText).toMatch(/1\. Block sign-in/);
+    // Exactly what will change: the person's groups are named on the card.
+    const groups = sim.userState(u.id)!.memberOf.filter((g) => g.kind !== 'dynamic').map((g) => g.displayName);
+    expect(groups.length).toBeGreaterThan(0);
+    for (const g of groups.slice(0, 3)) expect(previewText).toContain(g);
+    const submit = actionsOf(previewCard).find((a) => a.type === 'Action.Submit')!;
+    expect(submit.title).toBe('Ask for approval');
+    expect(sim.findUser(u.id)!.accountEnabled).toBe(true); // a preview changes nothing
+
+    from = connector.delivered.length;
+    expect(await manager.submit(submit.data!)).toBe(200);
+    const progress = await next(manager, from, (t) => /Offboarding .*: Waiting for approval/.test(t));
+    const runs = await json(await org.as.admin.fetch(runsUrl(org.id, `?search=${encodeURIComponent(u.userPrincipalName)}&limit=5`)));
+    const runId = runs.runs[0].id as string;
+    expect(runs.runs[0].state).toBe('awaiting_approval');
+    // The approvers (Admin and Owner) get the approval card; the Manager who asked and the Viewer do not.
+    const adminCard = await next(admin, from, (t) => t.includes(`Approve the offboarding of ${u.displayName}?`));
+    const ownerCard = await next(owner, from, (t) => t.includes(`Approve the offboarding of ${u.displayName}?`));
+    expect(connector.delivered.slice(from).filter((d) => d.conversationId === viewer.conversationId)).toEqual([]);
+    expect(cardText(adminCard.activity)).toContain(`Asked by\n${demoUser(app, 2).displayName}`);
+    const approve = actionsOf(adminCard.activity.attachments![0]!.content).find((a) => a.verb === 'run.approve')!;
+    expect(approve.type).toBe('Action.Execute');
+
+    // The Manager may not approve (their role); the card answers with why, and nothing changed.
+    const refused = await manager.execute('run.approve', approve.data!);
+    expect(refused.status).toBe(200);
+    expect(cardText(refused.body.value as CardJson)).toMatch(/Your role \(manager\) in Bot Co cannot do this/);
+    expect((await json(await org.as.admin.fetch(runsUrl(org.id, `/${runId}`)))).state).toBe('awaiting_approval');
+
+    const approved = await admin.execute('run.approve', approve.data!);
+    expect(approved.status).toBe(200);
+    expect(approved.body.type).toBe('application/vnd.microsoft.card.adaptive');
+    expect(cardText(approved.body.value as CardJson)).toMatch(new RegExp(`Approved by ${demoUser(app, 1).displayName}`));
+    expect(actionsOf(approved.body.value as CardJson).some((a) => a.verb === 'run.approve')).toBe(false);
+
+    const done = await waitForRun(org.as.admin, org.id, runId, ['succeeded', 'partially_failed', 'failed']);
+    expect(done.steps.filter((s) => s.state !== 'succeeded').map((s) => [s.task, s.error])).toEqual([]);
+    // The tenant shows the offboarding.
+    const st = sim.userState(u.id)!;
+    expect(st.user.accountEnabled).toBe(false);
+    expect(st.licences).toEqual([]);
+    expect(st.mailbox?.type).toBe('SharedMailbox');
+
+    // The progress card was updated in place, step by step, to the end.
+    const completion = await next(manager, from, (t) => t.includes(`Offboarding ${u.displayName} is finished`));
+    const updates = connector.delivered.filter((d) => d.verb === 'update' && d.conversationId === manager.conversationId && d.activityId === progress.activityId);
+    expect(updates.length).toBeGreaterThanOrEqual(3);
+    const last = cardText(updates.at(-1)!.activity);
+    expect(last).toMatch(/: Done/);
+    for (const s of done.steps) expect(last).toContain(s.title);
+    expect(last).toMatch(/all \d+ steps succeeded/);
+    expect(updates.some((d) => /Running/.test(cardText(d.activity)))).toBe(true);
+    // The owner's copy of the approval card now says who decided.
+    const ownerUpdate = await connector.waitFor((d) => d.verb === 'update' && d.conversationId === owner.conversationId && d.activityId === ownerCard.activityId && /Approved by/.test(cardText(d.activity)));
+    expect(actionsOf(ownerUpdate.activity.attachments![0]!.content).some((a) => a.verb === 'run.approve')).toBe(false);
+    // The completion card links the compliance report, whose bytes are a PDF.
+    const pdf = actionsOf(completion.activity.attachments![0]!.content).find((a) => a.title === 'Compliance report (PDF)')!;
+    expect(pdf.url).toBe(`${app.publicUrl}/api/v1/orgs/${org.id}/offboarding/runs/${runId}/report.pdf`);
+    const bytes = Buffer.from(await (await org.as.viewer.fetch(new URL(pdf.url!).pathname)).arrayBuffer());
+    expect(bytes.subarray(0, 5).toString()).toBe('%PDF-');
+
+    // status names the run's steps.
+    from = connector.delivered.length;
+    expect(await viewer.say(`status ${u.userPrincipalName}`)).toBe(200);
+    expect(cardText((await next(viewer, from)).activity)).toMatch(/: Done/);
+  }, 120_000);
+
+  it('reads times in the requester\'s zone, lists runs, and rejects only with a reason', async () => {
+    const people = sim.users().filter((x) => x.kind === 'person' && x.accountEnabled && !x.onPremisesSyncEnabled).slice(20, 22);
+    const u = people[0]!;
+    let from = connector.delivered.length;
+    expect(await manager.say(`offboard ${u.userPrincipalName} 2099-01-02 09:30`)).toBe(200);
+    const preview = await next(manager, from);
+    expect(cardText(preview.activity)).toContain('Friday 2 January 2099 at 09:30 (America/New_York)');
+    from = connector.delivered.length;
+    expect(await manager.submit(actionsOf(preview.activity.attachments![0]!.content)[0]!.data!)).toBe(200);
+    const card = await next(admin, from, (t) => t.includes(`Approve the offboarding of ${u.displayName}?`));
+    const { runId } = actionsOf(card.activity.attachments![0]!.content).find((a) => a.verb === 'run.reject')!.data as { runId: string };
+    const run = await json(await org.as.admin.fetch(runsUrl(org.id, `/${runId}`)));
+    expect(run.scheduledAt).toBe('2099-01-02T14:30:00.000Z');
+
+    const noReason = await admin.execute('run.reject', { runId });
+    expect(cardText(noReason.body.value as CardJson)).toMatch(/Give a reason to reject/);
+    expect((await json(await org.as.admin.fetch(runsUrl(org.id, `/${runId}`)))).state).toBe('awaiting_approval');
+    const rejected = await admin.execute('run.reject', { runId, reason: 'Not leaving after all' });
+    expect(cardText(rejected.body.value as CardJson)).toMatch(/Rejected by .*: Not leaving after all/);
+    expect((await json(await org.as.admin.fetch(runsUrl(org.id, `/${runId}`)))).state).toBe('rejected');
+
+    from = connector.delivered.length;
+    expect(await manager.say('offboard nobody-like-this now')).toBe(200);
+    expect((await next(manager, from)).activity.text).toMatch(/found nobody matching “nobody-like-this”/);
+    from = connector.delivered.length;
+    expect(await manager.say(`offboard ${u.userPrincipalName} yesterday-ish`)).toBe(200);
+    expect((await next(manager, from)).activity.text).toMatch(/could not read|found nobody/);
+    from = connector.delivered.length;
+    expect(await manager.say('runs')).toBe(200);
+    const list = cardText((await next(manager, from)).activity);
+    expect(list).toContain(u.displayName);
+    expect(list).toMatch(/Rejected/);
+  }, 60_000);
+
+  it('forgets a conversation when the bot is uninstalled: nothing more is sent there', async () => {
+    const person = teamsUser(app, connector, demoUser(app, 3));
+    expect(await app.conversations.get(person.conversationId)).not.toBeNull();
+    expect(await person.uninstall()).toBe(200);
+    expect(await app.conversations.get(person.conversationId)).toBeNull();
+    expect(await person.install()).toBe(200);
+    expect(await app.conversations.get(person.conversationId)).not.toBeNull();
+  });
+});
