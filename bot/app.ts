@@ -1,4 +1,5 @@
 import express, { type Request, type Response } from 'express';
+import { decodeProtectedHeader } from 'jose';
 import { ActivityTypes, TurnContext, type Attachment } from 'botbuilder';
 import { Application, TeamsAdapter, type TurnState } from '@microsoft/teams-ai';
 import type { Config } from '../server/config.js';
@@ -26,6 +27,22 @@ import { approvalView, progressView } from './views.js';
  */
 
 const HANDLERS: Record<string, CommandHandler> = { offboard, status, queue, runs, cancel, retry, undo, help };
+
+/**
+ * Bot Framework signs with RS256. botbuilder would refuse anything else too, but an unsigned
+ * token (alg: none) reaches it as an internal error (500): refuse it here as what it is.
+ * A missing header is left to botbuilder, which answers 401.
+ */
+function signedAsBotFramework(authorization: string | undefined): boolean {
+  const token = /^Bearer (\S+)$/i.exec(authorization ?? '')?.[1];
+  if (!authorization) return true;
+  if (!token) return false;
+  try {
+    return decodeProtectedHeader(token).alg === 'RS256';
+  } catch {
+    return false;
+  }
+}
 
 function rolesWith(permission: (typeof BOT_COMMANDS)[number]['permission']) {
   return permission === 'public' ? [...ROLES] : ROLES.filter((r) => can(r, permission));
@@ -184,6 +201,10 @@ export function createBot(config: Config['bot'], s: BotServices) {
       new Promise<void>((resolve, reject) => {
         json(req, res, (err?: unknown) => {
           if (err) return reject(err);
+          if (config.appId && !signedAsBotFramework(req.headers.authorization)) {
+            res.status(401).json({ error: { code: 'unauthorized', message: 'The bot accepts only RS256-signed Bot Framework tokens.', requestId: String(req.id) } });
+            return resolve();
+          }
           adapter.process(req, res, (turn) => app.run(turn).then(() => undefined)).then(resolve, reject);
         });
       }),
