@@ -140,7 +140,7 @@ describe('the Teams bot', () => {
     const ownerUpdate = await connector.waitFor((d) => d.verb === 'update' && d.conversationId === owner.conversationId && d.activityId === ownerCard.activityId && /Approved by/.test(cardText(d.activity)));
     expect(actionsOf(ownerUpdate.activity.attachments![0]!.content).some((a) => a.verb === 'run.approve')).toBe(false);
     // The completion card links the compliance report, whose bytes are a PDF.
-    const pdf = actionsOf(completion.activity.attachments![0]!.content).find((a) => a.title === 'Compliance report (PDF)')!;
+    const pdf = actionsOf(completion.activity.attachments![0]!.content).find((a) => a.title === 'PDF report')!;
     expect(pdf.url).toBe(`${app.publicUrl}/api/v1/orgs/${org.id}/offboarding/runs/${runId}/report.pdf`);
     const bytes = Buffer.from(await (await org.as.viewer.fetch(new URL(pdf.url!).pathname)).arrayBuffer());
     expect(bytes.subarray(0, 5).toString()).toBe('%PDF-');
