@@ -37,7 +37,8 @@ if (config.mode === 'demo') {
   }
 }
 
-const main = path.join(path.dirname(fileURLToPath(import.meta.url)), 'main.js');
+// The server (main.js), or another entry built on it given as the argument (the bot playground).
+const main = process.argv[2] ? path.resolve(process.argv[2]) : path.join(path.dirname(fileURLToPath(import.meta.url)), 'main.js');
 const child = spawn(process.execPath, [...process.execArgv, '--enable-source-maps', main], { stdio: 'inherit', env });
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal));
 child.on('exit', (code, signal) => process.exit(code ?? (signal === 'SIGKILL' ? 137 : 1)));

@@ -8,7 +8,8 @@ export const help: CommandHandler = async (c) => {
   await c.say(
     cardAttachment('help', {
       intro: `You are ${c.member.name}, ${c.member.role} in ${c.member.orgName}. Here is what you can ask:`,
-      commands: mine.map((x) => ({ usage: x.usage, summary: x.summary })),
+      // Teams reads card text as markdown and drops what looks like an HTML tag: <person> would vanish.
+      commands: mine.map((x) => ({ usage: x.usage.replace(/</g, '‹').replace(/>/g, '›'), summary: x.summary })),
       footer: `Times are read in your time zone (${c.timeZone}). The tabs show everything else: ${c.s.publicUrl}/tabs/`,
     }),
   );

@@ -56,8 +56,8 @@ describe('the Teams bot', () => {
     const h = await next(viewer, from);
     const text = cardText(h.activity);
     expect(text).toMatch(/viewer in Bot Co/);
-    expect(text).toMatch(/status <person>/);
-    expect(text).not.toMatch(/offboard <person>/); // a Viewer cannot start one
+    expect(text).toMatch(/status ‹person›/);
+    expect(text).not.toMatch(/offboard ‹person›/); // a Viewer cannot start one
     from = connector.delivered.length;
     expect(await viewer.say('please do the thing')).toBe(200);
     expect((await next(viewer, from)).activity.text).toMatch(/did not understand “please do the thing”/);
