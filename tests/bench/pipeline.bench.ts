@@ -33,19 +33,16 @@
  * tenant's certificate must be trusted when Node starts, so the bench runs itself again as a
  * child process with NODE_EXTRA_CA_CERTS set.
  */
-import { spawn } from 'node:child_process';
-import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CallRecord } from '../../server/m365/m365.types.js';
 import type { Offramp } from '../../server/main.js';
 import { FINISHED_STATES, type PlanStep, type Run, type RunSummary, type TaskId, type TaskInfo } from '../../server/offboarding/contract.js';
 import type { Simulator } from '../../server/simulator/simulator.js';
 import { identityLimitFor, PUBLISHED_LIMITS, type Limit } from '../../server/simulator/throttle.js';
-import { ensureSimulatorTls } from '../../server/simulator/tls.js';
 import type { DirUser } from '../../server/simulator/tenant/model.js';
 import { printTable, percentile, type Row } from './table.js';
+import { runTrusted } from './trusted.js';
 
 const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 100);
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -62,21 +59,6 @@ interface SeenRequest {
   status: number;
 }
 
-/** The parent: a certificate for the simulated tenant, then this file again with Node trusting it. */
-async function parent(): Promise<void> {
-  const tlsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'offramp-bench-pipeline-tls-'));
-  try {
-    const { certPath } = await ensureSimulatorTls(tlsDir);
-    const child = spawn(process.execPath, ['--import', 'tsx', self], {
-      stdio: 'inherit',
-      env: { ...process.env, BENCH_ROLE: 'pipeline', NODE_EXTRA_CA_CERTS: certPath, SIMULATOR_TLS_DIR: tlsDir },
-    });
-    const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
-    if (code !== 0) throw new Error(`the pipeline bench failed (exit ${code})`);
-  } finally {
-    fs.rmSync(tlsDir, { recursive: true, force: true });
-  }
-}
 
 /** Counts every request sent to the simulated tenant (Graph and Exchange go through fetch; tokens through MSAL do not). */
 function watchRequests(origin: () => string | null) {
@@ -319,11 +301,4 @@ async function bench(): Promise<void> {
   }
 }
 
-if (process.env.BENCH_ROLE === 'pipeline') {
-  await bench();
-  // Agenda leaves a timer of half the job lock lifetime (JOBS_LOCK_LIFETIME_MS, 10 minutes by
-  // default) per job it ran, still referenced after the queue stops: the process would linger 5 minutes.
-  process.exit(0);
-} else {
-  await parent();
-}
+await runTrusted(self, 'pipeline', bench);
