@@ -3,6 +3,7 @@ import type { CloudAdapter, ConversationReference } from 'botbuilder';
 import { FINISHED_STATES, type Run } from '../server/offboarding/contract.js';
 import { RUN_EVENTS, type RunEvent } from '../server/offboarding/events.js';
 import { cardAttachment, type CardName } from './cards/render.js';
+import type { Notification, NotificationChannel } from '../server/notifications/notifications.service.js';
 import type { BotServices } from './context.js';
 import { approvalView, progressView } from './views.js';
 
@@ -92,6 +93,18 @@ export function createNotifier(adapter: CloudAdapter, appId: string, s: BotServi
   }
 
   return {
+    /** The bot as a notification channel: a notice goes to the recipient's personal chat, if they have one. */
+    channel: {
+      async deliver(n: Notification): Promise<'delivered' | 'unreachable'> {
+        const chat = n.recipientObjectId ? await s.conversations.personalChatOf(n.recipientObjectId) : null;
+        if (!chat) return 'unreachable';
+        const link = n.link ? (n.link.startsWith('/') ? `${s.publicUrl}${n.link}` : n.link) : null;
+        await adapter.continueConversationAsync(appId, chat.reference as Partial<ConversationReference>, async (ctx) => {
+          await ctx.sendActivity({ type: 'message', textFormat: 'markdown', text: `**${n.title}**\n\n${n.body}${link ? `\n\n[Open in Offramp](${link})` : ''}` });
+        });
+        return 'delivered';
+      },
+    } satisfies NotificationChannel,
     /** Sends the approval card to every approver with a personal chat (not the requester). Returns how many. */
     async requestApproval(orgId: string, run: Run, requesterUserId: string): Promise<number> {
       const chats = await s.conversations.personalChatsOf(orgId, 'offboarding.approve', requesterUserId);

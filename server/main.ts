@@ -11,6 +11,8 @@ import { createHttpApp, type HttpApp } from './http/app.js';
 import { createBot, type Bot } from '../bot/app.js';
 import { createConversationsService, type ConversationsService } from './conversations/conversations.service.js';
 import { createPeopleService } from './m365/people.service.js';
+import { defineNotificationJobs, scheduleNotificationJobs } from './notifications/notifications.jobs.js';
+import { DELIVER_JOB, createNotificationsService } from './notifications/notifications.service.js';
 import { createRateLimits } from './http/rate-limit.js';
 import { registerMetaRoutes } from './system/meta.routes.js';
 import { startSimulator, type Simulator } from './simulator/simulator.js';
@@ -27,7 +29,7 @@ import { createTransport } from './m365/transport.js';
 import { createTenantsService, type TenantsService } from './m365/tenants.service.js';
 import { defineM365Jobs, scheduleM365Jobs } from './m365/m365.jobs.js';
 import { registerTenantRoutes } from './m365/tenants.routes.js';
-import { RunEvents } from './offboarding/events.js';
+import { RUN_EVENTS, RunEvents } from './offboarding/events.js';
 import { createEngine, type EngineOptions } from './offboarding/engine.js';
 import { createRunsService, type RunsService } from './offboarding/runs.service.js';
 import { defineOffboardingJobs, scheduleOffboardingJobs } from './offboarding/offboarding.jobs.js';
@@ -202,6 +204,12 @@ export async function startOfframp(config: Config, opts: StartOptions = {}): Pro
     defineOffboardingJobs(jobs, runs, config.offboarding.leaseMs);
     conversations = createConversationsService(store.db);
     bot = createBot(config.bot, { orgs, runs, people: createPeopleService(store.db), conversations, events: runEvents, log, publicUrl });
+    const notices = createNotificationsService(store.db);
+    defineNotificationJobs(jobs, notices, bot.notifier.channel);
+    // A run's end may owe someone a notice (the manager's): delivered now rather than within the minute.
+    runEvents.on((e) => {
+      if (e.type === RUN_EVENTS.finished && jobs.running) void jobs.now(DELIVER_JOB, {}).catch((err: unknown) => log.warn({ err }, 'could not queue notice delivery'));
+    });
 
     httpApp = createHttpApp({
       config,
@@ -248,6 +256,7 @@ export async function startOfframp(config: Config, opts: StartOptions = {}): Pro
       await jobs.start();
       await scheduleM365Jobs(jobs);
       await scheduleOffboardingJobs(jobs);
+      await scheduleNotificationJobs(jobs);
     }
   } catch (err) {
     return abort(err);

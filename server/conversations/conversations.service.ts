@@ -1,4 +1,4 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/store.js';
 import { members, users } from '../orgs/orgs.schema.js';
 import { ROLES, can, type Permission } from '../orgs/permissions.js';
@@ -59,6 +59,17 @@ export function createConversationsService(db: Db) {
         .innerJoin(botConversations, and(eq(botConversations.kind, 'personal'), eq(botConversations.tenantId, sql`${users.tenantId}::text`), eq(botConversations.userObjectId, sql`${users.objectId}::text`)))
         .where(and(eq(members.orgId, orgId), inArray(members.role, roles)));
       return rows.filter((r) => r.userId !== exceptUserId);
+    },
+
+    /** The personal chat of a person (by Entra object id) with the bot, if they have one. */
+    async personalChatOf(objectId: string) {
+      const [row] = await db
+        .select()
+        .from(botConversations)
+        .where(and(eq(botConversations.kind, 'personal'), eq(botConversations.userObjectId, objectId.toLowerCase())))
+        .orderBy(desc(botConversations.updatedAt))
+        .limit(1);
+      return row ?? null;
     },
 
     /** Remembers a card posted about a run, to update it in place later. */

@@ -77,6 +77,9 @@ describe('the Teams bot', () => {
 
   it('offboard -> preview -> submit -> approval cards -> approve -> progress card through every step -> completion card with the PDF', async () => {
     const u = leaver();
+    // The leaver's manager has the bot too (installed for everyone, say): the manager's notice reaches them there.
+    const theirManager = teamsUser(app, connector, sim.findUser(u.managerId!)!);
+    expect(await theirManager.install()).toBe(200);
     let from = connector.delivered.length;
     expect(await manager.say(`offboard ${u.userPrincipalName} now`)).toBe(200);
     const preview = await next(manager, from);
@@ -144,6 +147,14 @@ describe('the Teams bot', () => {
     expect(pdf.url).toBe(`${app.publicUrl}/api/v1/orgs/${org.id}/offboarding/runs/${runId}/report.pdf`);
     const bytes = Buffer.from(await (await org.as.viewer.fetch(new URL(pdf.url!).pathname)).arrayBuffer());
     expect(bytes.subarray(0, 5).toString()).toBe('%PDF-');
+
+    // The manager's notice was delivered to their chat, once, and marked delivered.
+    const notice = await next(theirManager, from, (t) => t.includes(`${u.displayName} has been offboarded`));
+    expect(notice.activity.text).toContain(`/tabs/offboardings/${runId}`);
+    const { rows } = await app.store.pool.query('SELECT delivered_at FROM notifications WHERE org_id = $1 AND key = $2', [org.id, `run:${runId}:manager`]);
+    expect(rows[0].delivered_at).toBeInstanceOf(Date);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(connector.delivered.filter((d) => d.conversationId === theirManager.conversationId && (d.activity.text ?? '').includes('has been offboarded'))).toHaveLength(1);
 
     // status names the run's steps.
     from = connector.delivered.length;

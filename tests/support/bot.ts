@@ -3,7 +3,6 @@ import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import express from 'express';
 import type { Offramp } from '../../server/main.js';
-import type { SimUser } from '../../server/simulator/seed.js';
 
 /**
  * The Bot Framework side of a Teams chat, on 127.0.0.1: a connector stand-in that takes the
@@ -93,8 +92,11 @@ export function actionsOf(card: CardJson | undefined): { type: string; title: st
   return ((card?.actions ?? []) as { type: string; title: string; verb?: string; data?: Record<string, unknown>; url?: string }[]).slice();
 }
 
+/** Who speaks: a person of the simulated tenant (an Entra object id and a name). */
+export type Person = { id: string; displayName: string };
+
 export interface TeamsUser {
-  user: SimUser;
+  user: Person;
   conversationId: string;
   /** Sends a message (a command) and returns the HTTP status of /api/messages. */
   say(text: string): Promise<number>;
@@ -110,7 +112,7 @@ export interface TeamsUser {
   activity(extra: Record<string, unknown>): Record<string, unknown>;
 }
 
-export function teamsUser(app: Offramp, connector: Connector, user: SimUser, opts: { timeZone?: string; tenantId?: string; botId?: string } = {}): TeamsUser {
+export function teamsUser(app: Offramp, connector: Connector, user: Person, opts: { timeZone?: string; tenantId?: string; botId?: string } = {}): TeamsUser {
   const tenantId = opts.tenantId ?? app.simulator!.tenant.id;
   const conversationId = `a:personal-${user.id}`;
   const botId = opts.botId ?? '28:offramp-bot';
