@@ -1,5 +1,6 @@
 import express, { type Request, type Response } from 'express';
 import { decodeProtectedHeader } from 'jose';
+import { IANAZone } from 'luxon';
 import { ActivityTypes, TurnContext, type Attachment } from 'botbuilder';
 import { Application, TeamsAdapter, type TurnState } from '@microsoft/teams-ai';
 import type { Config } from '../server/config.js';
@@ -9,6 +10,7 @@ import { BOT_COMMANDS } from './commands.js';
 import { renderCard } from './cards/render.js';
 import { allows, identityOf, senderOf, timeZoneOf, type BotMember, type BotServices } from './context.js';
 import type { CommandContext, CommandHandler } from './commands/command.js';
+import { digest } from './commands/digest.js';
 import { help } from './commands/help.js';
 import { cancel, retry, undo } from './commands/lifecycle.js';
 import { choosePerson, offboard, submitOffboard } from './commands/offboard.js';
@@ -26,7 +28,7 @@ import { approvalView, progressView } from './views.js';
  * Commands are one file each under bot/commands and call the services: no business rules here.
  */
 
-const HANDLERS: Record<string, CommandHandler> = { offboard, status, queue, runs, cancel, retry, undo, help };
+const HANDLERS: Record<string, CommandHandler> = { offboard, status, queue, runs, cancel, retry, undo, digest, help };
 
 /**
  * Bot Framework signs with RS256. botbuilder would refuse anything else too, but an unsigned
@@ -96,6 +98,7 @@ export function createBot(config: Config['bot'], s: BotServices) {
       tenantId: who.tenantId,
       userObjectId: kind === 'personal' ? who.objectId : null,
       orgId: sender?.kind === 'member' ? sender.member.orgId : null,
+      timeZone: IANAZone.isValidZone(timeZoneOf(turn)) ? timeZoneOf(turn) : null,
     });
     return true;
   });

@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
-import type { CloudAdapter, ConversationReference } from 'botbuilder';
+import type { Activity, CloudAdapter, ConversationReference } from 'botbuilder';
 import { FINISHED_STATES, type Run } from '../server/offboarding/contract.js';
 import { RUN_EVENTS, type RunEvent } from '../server/offboarding/events.js';
 import { cardAttachment, type CardName } from './cards/render.js';
 import type { Notification, NotificationChannel } from '../server/notifications/notifications.service.js';
+import type { DigestSender } from '../server/conversations/conversations.jobs.js';
 import type { BotServices } from './context.js';
+import { leaversView } from './leavers.js';
 import { approvalView, progressView } from './views.js';
 
 /**
@@ -18,10 +20,12 @@ export function createNotifier(adapter: CloudAdapter, appId: string, s: BotServi
   const shown = new Map<string, string>();
   const busy = new Map<string, { again: boolean; completes: boolean; orgId: string }>();
 
-  async function post(reference: Record<string, unknown>, attachment: ReturnType<typeof cardAttachment>): Promise<string | undefined> {
+  /** A new message in the conversation (botbuilder sends it as a reply to the continuation activity). */
+  async function post(reference: Record<string, unknown>, message: ReturnType<typeof cardAttachment> | Partial<Activity>): Promise<string | undefined> {
     let id: string | undefined;
+    const activity: Partial<Activity> = 'contentType' in message ? { type: 'message', attachments: [message] } : message;
     await adapter.continueConversationAsync(appId, reference as Partial<ConversationReference>, async (ctx) => {
-      id = (await ctx.sendActivity({ type: 'message', attachments: [attachment] }))?.id;
+      id = (await ctx.sendActivity(activity))?.id;
     });
     return id;
   }
@@ -99,12 +103,18 @@ export function createNotifier(adapter: CloudAdapter, appId: string, s: BotServi
         const chat = n.recipientObjectId ? await s.conversations.personalChatOf(n.recipientObjectId) : null;
         if (!chat) return 'unreachable';
         const link = n.link ? (n.link.startsWith('/') ? `${s.publicUrl}${n.link}` : n.link) : null;
-        await adapter.continueConversationAsync(appId, chat.reference as Partial<ConversationReference>, async (ctx) => {
-          await ctx.sendActivity({ type: 'message', textFormat: 'markdown', text: `**${n.title}**\n\n${n.body}${link ? `\n\n[Open in Offramp](${link})` : ''}` });
-        });
+        await post(chat.reference, { type: 'message', textFormat: 'markdown', text: `**${n.title}**\n\n${n.body}${link ? `\n\n[Open in Offramp](${link})` : ''}` });
         return 'delivered';
       },
     } satisfies NotificationChannel,
+    /** The bot as the digest's sender: the leaver queue of the next 7 days, as a card. */
+    digests: {
+      async send(c: { orgId: string; reference: Record<string, unknown>; timeZone: string | null }) {
+        const org = await s.orgs.getOrganisation(c.orgId);
+        const view = await leaversView(s, { orgId: c.orgId, orgName: org.name }, 7, c.timeZone ?? 'UTC');
+        await post(c.reference, cardAttachment('runs', { ...view, title: `Good morning: leaving ${org.name} in the next 7 days` }));
+      },
+    } satisfies DigestSender,
     /** Sends the approval card to every approver with a personal chat (not the requester). Returns how many. */
     async requestApproval(orgId: string, run: Run, requesterUserId: string): Promise<number> {
       const chats = await s.conversations.personalChatsOf(orgId, 'offboarding.approve', requesterUserId);

@@ -10,6 +10,7 @@ import type { JobQueue } from './jobs/job-queue.js';
 import { createHttpApp, type HttpApp } from './http/app.js';
 import { createBot, type Bot } from '../bot/app.js';
 import { createConversationsService, type ConversationsService } from './conversations/conversations.service.js';
+import { defineConversationJobs, scheduleConversationJobs } from './conversations/conversations.jobs.js';
 import { createPeopleService } from './m365/people.service.js';
 import { defineNotificationJobs, scheduleNotificationJobs } from './notifications/notifications.jobs.js';
 import { DELIVER_JOB, createNotificationsService } from './notifications/notifications.service.js';
@@ -206,6 +207,7 @@ export async function startOfframp(config: Config, opts: StartOptions = {}): Pro
     bot = createBot(config.bot, { orgs, runs, people: createPeopleService(store.db), conversations, events: runEvents, log, publicUrl });
     const notices = createNotificationsService(store.db);
     defineNotificationJobs(jobs, notices, bot.notifier.channel);
+    defineConversationJobs(jobs, conversations, bot.notifier.digests, log);
     // A run's end may owe someone a notice (the manager's): delivered now rather than within the minute.
     runEvents.on((e) => {
       if (e.type === RUN_EVENTS.finished && jobs.running) void jobs.now(DELIVER_JOB, {}).catch((err: unknown) => log.warn({ err }, 'could not queue notice delivery'));
@@ -257,6 +259,7 @@ export async function startOfframp(config: Config, opts: StartOptions = {}): Pro
       await scheduleM365Jobs(jobs);
       await scheduleOffboardingJobs(jobs);
       await scheduleNotificationJobs(jobs);
+      await scheduleConversationJobs(jobs);
     }
   } catch (err) {
     return abort(err);

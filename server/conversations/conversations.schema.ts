@@ -1,4 +1,4 @@
-import { index, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, date, index, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { organisations } from '../orgs/orgs.schema.js';
 
 /**
@@ -20,6 +20,12 @@ export const botConversations = pgTable(
     /** The organisation the conversation's people act for, once known. */
     orgId: uuid('org_id').references(() => organisations.id, { onDelete: 'cascade' }),
     reference: jsonb('reference').$type<Record<string, unknown>>().notNull(),
+    /** The person's IANA time zone, as Teams last reported it (the digest goes out at 08:00 there). */
+    timeZone: text('time_zone'),
+    /** The daily "leaving soon" digest, asked for with `digest on`. */
+    digest: boolean('digest').notNull().default(false),
+    /** The local date the last digest went out (one a day). */
+    digestSentOn: date('digest_sent_on'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },

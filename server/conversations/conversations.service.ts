@@ -9,6 +9,7 @@ export type ConversationRef = Record<string, unknown> & { conversation?: { id?: 
 
 export interface ConversationInput {
   reference: ConversationRef;
+  timeZone?: string | null;
   kind: string;
   tenantId: string | null;
   userObjectId: string | null;
@@ -24,12 +25,13 @@ export function createConversationsService(db: Db) {
       if (!conversationId) return;
       await db
         .insert(botConversations)
-        .values({ conversationId, kind: input.kind, tenantId: input.tenantId, userObjectId: input.userObjectId, orgId: input.orgId, reference: input.reference })
+        .values({ conversationId, kind: input.kind, tenantId: input.tenantId, userObjectId: input.userObjectId, orgId: input.orgId, reference: input.reference, timeZone: input.timeZone ?? null })
         .onConflictDoUpdate({
           target: botConversations.conversationId,
           set: {
             reference: input.reference,
             updatedAt: new Date(),
+            timeZone: sql`coalesce(${input.timeZone ?? null}::text, ${botConversations.timeZone})`,
             // A known organisation is kept when a later activity cannot tell it.
             orgId: sql`coalesce(${input.orgId}::uuid, ${botConversations.orgId})`,
           },
@@ -70,6 +72,28 @@ export function createConversationsService(db: Db) {
         .orderBy(desc(botConversations.updatedAt))
         .limit(1);
       return row ?? null;
+    },
+
+    /** Turns the daily "leaving soon" digest on or off for a conversation. */
+    async setDigest(conversationId: string, on: boolean) {
+      const [row] = await db.update(botConversations).set({ digest: on, updatedAt: new Date() }).where(eq(botConversations.conversationId, conversationId)).returning();
+      return row ?? null;
+    },
+
+    /**
+     * Conversations whose digest is due: asked for, tied to an organisation, past 08:00 in the
+     * person's time zone (UTC when unknown) and not yet sent on that local date.
+     */
+    async dueDigests(now = new Date()) {
+      const local = sql`(${now.toISOString()}::timestamptz AT TIME ZONE coalesce(${botConversations.timeZone}, 'UTC'))`;
+      return db
+        .select({ conversationId: botConversations.conversationId, orgId: botConversations.orgId, reference: botConversations.reference, timeZone: botConversations.timeZone, localDate: sql<string>`(${local})::date::text` })
+        .from(botConversations)
+        .where(and(eq(botConversations.digest, true), sql`${botConversations.orgId} IS NOT NULL`, sql`extract(hour from ${local}) >= 8`, sql`(${botConversations.digestSentOn} IS NULL OR ${botConversations.digestSentOn} < (${local})::date)`));
+    },
+
+    async digestSent(conversationId: string, localDate: string) {
+      await db.update(botConversations).set({ digestSentOn: localDate }).where(eq(botConversations.conversationId, conversationId));
     },
 
     /** Remembers a card posted about a run, to update it in place later. */

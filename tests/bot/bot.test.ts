@@ -1,3 +1,4 @@
+import { DIGEST_JOB } from '../../server/conversations/conversations.jobs.js';
 import type { Offramp } from '../../server/main.js';
 import type { Simulator } from '../../server/simulator/simulator.js';
 import type { DirUser } from '../../server/simulator/tenant/model.js';
@@ -56,7 +57,7 @@ describe('the Teams bot', () => {
     const h = await next(viewer, from);
     const text = cardText(h.activity);
     expect(text).toMatch(/viewer in Bot Co/);
-    expect(text).toMatch(/status ‹person›/);
+    expect(text).toMatch(/status ‹person | run›/);
     expect(text).not.toMatch(/offboard ‹person›/); // a Viewer cannot start one
     from = connector.delivered.length;
     expect(await viewer.say('please do the thing')).toBe(200);
@@ -194,6 +195,44 @@ describe('the Teams bot', () => {
     const list = cardText((await next(manager, from)).activity);
     expect(list).toContain(u.displayName);
     expect(list).toMatch(/Rejected/);
+  }, 60_000);
+
+  it('queue lists who leaves soon; `digest on` brings that list every morning at 08:00 local time, once a day', async () => {
+    const u = sim.users().filter((x) => x.kind === 'person' && x.accountEnabled).at(-5)!;
+    await app.store.pool.query("UPDATE employees SET leave_date = now() + interval '3 days' WHERE org_id = $1 AND object_id = $2", [org.id, u.id]);
+    let from = connector.delivered.length;
+    expect(await manager.say('queue 7')).toBe(200);
+    const queueCard = cardText((await next(manager, from)).activity);
+    expect(queueCard).toContain('Leaving in the next 7 days');
+    expect(queueCard).toContain(u.displayName);
+    from = connector.delivered.length;
+    expect(await manager.say('queue many')).toBe(200);
+    expect((await next(manager, from)).activity.text).toMatch(/from 1 to 365/);
+
+    from = connector.delivered.length;
+    expect(await manager.say('digest on')).toBe(200);
+    expect((await next(manager, from)).activity.text).toMatch(/every morning at 08:00 \(America\/New_York\)/);
+    expect(await app.conversations.get(manager.conversationId)).toMatchObject({ digest: true, timeZone: 'America/New_York' });
+    // A zone where it is past 08:00 now, so that today's digest is due whatever the hour of this test.
+    const zone = Array.from({ length: 27 }, (_, i) => `Etc/GMT${i - 14 >= 0 ? '+' : '-'}${Math.abs(i - 14)}`.replace('GMT-0', 'GMT'))
+      .find((z) => { const h = Number(new Intl.DateTimeFormat('en-GB', { timeZone: z, hour: 'numeric', hourCycle: 'h23' }).format(new Date())); return h >= 8 && h <= 22; })!;
+    await app.store.pool.query('UPDATE bot_conversations SET time_zone = $1 WHERE conversation_id = $2', [zone, manager.conversationId]);
+    from = connector.delivered.length;
+    await app.jobs.now(DIGEST_JOB, {});
+    const digest = await connector.waitFor((d) => d.conversationId === manager.conversationId && d.verb !== 'update' && cardText(d.activity).includes('Good morning: leaving Bot Co in the next 7 days'), 30_000, from);
+    expect(cardText(digest.activity)).toContain(u.displayName);
+    await connector.waitFor(() => false, 300).catch(() => undefined);
+    const row = await app.conversations.get(manager.conversationId);
+    expect(row!.digestSentOn).not.toBeNull();
+    // Once a day: the next pass sends nothing.
+    const sent = connector.delivered.length;
+    await app.jobs.now(DIGEST_JOB, {});
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(connector.delivered.slice(sent).filter((d) => d.conversationId === manager.conversationId)).toEqual([]);
+    from = connector.delivered.length;
+    expect(await manager.say('digest off')).toBe(200);
+    expect((await next(manager, from)).activity.text).toMatch(/no more daily digest/);
+    expect(await app.conversations.get(manager.conversationId)).toMatchObject({ digest: false });
   }, 60_000);
 
   it('forgets a conversation when the bot is uninstalled: nothing more is sent there', async () => {

@@ -181,7 +181,7 @@ describe('Teams app manifest (appPackage/manifest.json)', () => {
     for (const list of bot.commandLists) {
       expect(list.commands).toEqual(BOT_COMMANDS.map((c) => ({ title: c.name, description: manifestDescription(c) })));
     }
-    expect(COMMANDS).toEqual(['offboard', 'status', 'queue', 'runs', 'cancel', 'retry', 'undo', 'help']);
+    expect(COMMANDS).toEqual(['offboard', 'status', 'queue', 'runs', 'cancel', 'retry', 'undo', 'digest', 'help']);
   });
 });
 
