@@ -2,7 +2,10 @@ import express, { type Request, type Response } from 'express';
 import { decodeProtectedHeader } from 'jose';
 import { IANAZone } from 'luxon';
 import { ActivityTypes, TurnContext, type Attachment } from 'botbuilder';
-import { Application, TeamsAdapter, type TurnState } from '@microsoft/teams-ai';
+// Deep imports: the package's index also loads its AI planners and model clients (seconds of start-up).
+import { Application } from '@microsoft/teams-ai/lib/Application.js';
+import { TeamsAdapter } from '@microsoft/teams-ai/lib/TeamsAdapter.js';
+import type { TurnState } from '@microsoft/teams-ai/lib/TurnState.js';
 import type { Config } from '../server/config.js';
 import { UserError } from '../server/errors.js';
 import { ROLES, can } from '../server/orgs/permissions.js';
@@ -197,7 +200,6 @@ export function createBot(config: Config['bot'], s: BotServices) {
   });
 
   const json = express.json({ limit: '256kb' });
-  const stop = notifier.start();
   return {
     /** The Express handler for POST /api/messages. */
     handler: (req: Request, res: Response) =>
@@ -213,7 +215,6 @@ export function createBot(config: Config['bot'], s: BotServices) {
       }),
     notifier,
     close: async () => {
-      stop();
       await notifier.idle();
     },
   };

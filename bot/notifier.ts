@@ -130,12 +130,10 @@ export function createNotifier(adapter: CloudAdapter, appId: string, s: BotServi
       }
       return sent;
     },
-    /** Starts following run events; returns the function that stops. */
-    start(): () => void {
-      return s.events.on((e) => {
-        if (FINISHED_STATES.includes(e.state) && e.type === RUN_EVENTS.step) return; // the finished event follows
-        schedule(e);
-      });
+    /** A run event: its cards are refreshed (the step event of a finished run waits for the finished event). */
+    onRunEvent(e: RunEvent): void {
+      if (FINISHED_STATES.includes(e.state) && e.type === RUN_EVENTS.step) return;
+      schedule(e);
     },
     /** Resolves when no refresh is in flight (tests and shutdown). */
     async idle(): Promise<void> {

@@ -1,32 +1,20 @@
 import { DateTime } from 'luxon';
-import type { Preview, Run, RunState, RunStep, RunSummary, When } from '../server/offboarding/contract.js';
+import { RUN_STATE_LABEL, STEP_STATE_LABEL, type Preview, type Run, type RunState, type RunStep, type RunSummary, type When } from '../server/offboarding/contract.js';
 import type { ApprovalView, PreviewView, ProgressView, RunsView } from './cards/render.js';
 
 /** How runs, previews and steps read on the bot's cards. */
 
-export const STATE_LABEL: Record<RunState, string> = {
-  awaiting_approval: 'Waiting for approval',
-  scheduled: 'Scheduled',
-  running: 'Running',
-  succeeded: 'Done',
-  failed: 'Failed',
-  partially_failed: 'Partly failed',
-  cancelled: 'Cancelled',
-  rejected: 'Rejected',
-  undoing: 'Undoing',
-  undone: 'Undone',
-  partially_undone: 'Partly undone',
-};
+export const STATE_LABEL = RUN_STATE_LABEL;
 
 const STATE_COLOUR: Partial<Record<RunState, string>> = { succeeded: 'Good', undone: 'Good', failed: 'Attention', partially_failed: 'Attention', rejected: 'Attention', partially_undone: 'Warning', running: 'Accent', undoing: 'Accent' };
 
-const STEP_ICON: Record<RunStep['state'], { icon: string; colour: string; status: string }> = {
-  pending: { icon: '○', colour: 'Default', status: 'Waiting' },
-  running: { icon: '◔', colour: 'Accent', status: 'Running' },
-  succeeded: { icon: '✔', colour: 'Good', status: 'Done' },
-  failed: { icon: '✖', colour: 'Attention', status: 'Failed' },
-  skipped: { icon: '↷', colour: 'Warning', status: 'Skipped' },
-  cancelled: { icon: '■', colour: 'Default', status: 'Cancelled' },
+const STEP_ICON: Record<RunStep['state'], { icon: string; colour: string }> = {
+  pending: { icon: '○', colour: 'Default' },
+  running: { icon: '◔', colour: 'Accent' },
+  succeeded: { icon: '✔', colour: 'Good' },
+  failed: { icon: '✖', colour: 'Attention' },
+  skipped: { icon: '↷', colour: 'Warning' },
+  cancelled: { icon: '■', colour: 'Default' },
 };
 
 export const runLink = (publicUrl: string, runId: string) => `${publicUrl}/tabs/offboardings/${runId}`;
@@ -119,7 +107,8 @@ export function progressView(run: Run, publicUrl: string, orgId: string, opts: {
       const look = STEP_ICON[s.state];
       const note = s.state === 'failed' ? s.error ?? '' : s.state === 'skipped' || s.state === 'cancelled' ? s.skippedReason ?? '' : s.result?.summary ?? '';
       const elapsed = s.state === 'running' || s.finishedAt ? seconds(s.startedAt, s.finishedAt) : '';
-      return { icon: look.icon, colour: look.colour, title: s.title, status: elapsed ? `${look.status} · ${elapsed}` : look.status, note, noteColour: s.state === 'failed' ? 'Attention' : 'Default' };
+      const status = STEP_STATE_LABEL[s.state];
+      return { icon: look.icon, colour: look.colour, title: s.title, status: elapsed ? `${status} · ${elapsed}` : status, note, noteColour: s.state === 'failed' ? 'Attention' : 'Default' };
     }),
     summary,
     summaryColour: STATE_COLOUR[run.state] ?? 'Default',

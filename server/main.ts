@@ -8,7 +8,7 @@ import { openStore, type Store } from './db/store.js';
 import { createAgendaQueue } from './jobs/agenda.queue.js';
 import type { JobQueue } from './jobs/job-queue.js';
 import { createHttpApp, type HttpApp } from './http/app.js';
-import { createBot, type Bot } from '../bot/app.js';
+import { createBotFront, type BotFront } from '../bot/index.js';
 import { createConversationsService, type ConversationsService } from './conversations/conversations.service.js';
 import { defineConversationJobs, scheduleConversationJobs } from './conversations/conversations.jobs.js';
 import { createPeopleService } from './m365/people.service.js';
@@ -52,7 +52,7 @@ export interface Offramp {
   /** Every change of an offboarding run, as it happens (the bot and integrations listen). */
   readonly runEvents: RunEvents;
   /** The Teams bot (POST /api/messages). */
-  readonly bot: Bot;
+  readonly bot: BotFront;
   readonly conversations: ConversationsService;
   /** The simulated Microsoft 365 tenant (demo mode only). */
   readonly simulator: Simulator | null;
@@ -111,7 +111,7 @@ export async function startOfframp(config: Config, opts: StartOptions = {}): Pro
   let orgs: OrgsService;
   let tenantsService: TenantsService;
   let runs: RunsService;
-  let bot: Bot;
+  let bot: BotFront;
   let conversations: ConversationsService;
   const runEvents = new RunEvents();
   try {
@@ -204,10 +204,10 @@ export async function startOfframp(config: Config, opts: StartOptions = {}): Pro
     runs = createRunsService({ db: store.db, box, jobs, tenants: tenantsService, engine, events: runEvents, log });
     defineOffboardingJobs(jobs, runs, config.offboarding.leaseMs);
     conversations = createConversationsService(store.db);
-    bot = createBot(config.bot, { orgs, runs, people: createPeopleService(store.db), conversations, events: runEvents, log, publicUrl });
+    bot = createBotFront(config.bot, { orgs, runs, people: createPeopleService(store.db), conversations, events: runEvents, log, publicUrl });
     const notices = createNotificationsService(store.db);
-    defineNotificationJobs(jobs, notices, bot.notifier.channel);
-    defineConversationJobs(jobs, conversations, bot.notifier.digests, log);
+    defineNotificationJobs(jobs, notices, bot.channel);
+    defineConversationJobs(jobs, conversations, bot.digests, log);
     // A run's end may owe someone a notice (the manager's): delivered now rather than within the minute.
     runEvents.on((e) => {
       if (e.type === RUN_EVENTS.finished && jobs.running) void jobs.now(DELIVER_JOB, {}).catch((err: unknown) => log.warn({ err }, 'could not queue notice delivery'));

@@ -48,6 +48,30 @@ export const FINISHED_STATES: readonly RunState[] = ['succeeded', 'failed', 'par
 export const STEP_STATES = ['pending', 'running', 'succeeded', 'failed', 'skipped', 'cancelled'] as const;
 export type StepState = (typeof STEP_STATES)[number];
 
+/** How states read to people, the same on every page, card and report. */
+export const RUN_STATE_LABEL: Record<RunState, string> = {
+  awaiting_approval: 'Awaiting approval',
+  scheduled: 'Scheduled',
+  running: 'Running',
+  succeeded: 'Succeeded',
+  failed: 'Failed',
+  partially_failed: 'Partly failed',
+  cancelled: 'Cancelled',
+  rejected: 'Rejected',
+  undoing: 'Undoing',
+  undone: 'Undone',
+  partially_undone: 'Partly undone',
+};
+
+export const STEP_STATE_LABEL: Record<StepState, string> = {
+  pending: 'Waiting',
+  running: 'Running',
+  succeeded: 'Done',
+  failed: 'Failed',
+  skipped: 'Skipped',
+  cancelled: 'Cancelled',
+};
+
 export type TaskGroup = 'account' | 'access' | 'mail' | 'files' | 'devices' | 'wrap-up';
 
 /** One option of a task, as the wizard draws it. */

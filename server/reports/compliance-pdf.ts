@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import PDFDocument from 'pdfkit';
-import type { Actor, Item, Run, RunState, RunStep, StepState } from '../offboarding/contract.js';
+import { RUN_STATE_LABEL, STEP_STATE_LABEL, type Actor, type Item, type Run, type RunState, type RunStep, type StepState } from '../offboarding/contract.js';
 
 export interface ComplianceReportData {
   organisation: { id: string; name: string };
@@ -707,8 +707,7 @@ function stepsOf(run: Run, phase: RunStep['phase']): RunStep[] {
 }
 
 function stateLabel(state: RunState | StepState): string {
-  const words = state.replaceAll('_', ' ');
-  return words.charAt(0).toUpperCase() + words.slice(1);
+  return (RUN_STATE_LABEL as Record<string, string>)[state] ?? STEP_STATE_LABEL[state as StepState];
 }
 
 function actorLabel(actor: Actor): string {

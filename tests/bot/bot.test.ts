@@ -99,7 +99,7 @@ describe('the Teams bot', () => {
 
     from = connector.delivered.length;
     expect(await manager.submit(submit.data!)).toBe(200);
-    const progress = await next(manager, from, (t) => /Offboarding .*: Waiting for approval/.test(t));
+    const progress = await next(manager, from, (t) => /Offboarding .*: Awaiting approval/.test(t));
     const runs = await json(await org.as.admin.fetch(runsUrl(org.id, `?search=${encodeURIComponent(u.userPrincipalName)}&limit=5`)));
     const runId = runs.runs[0].id as string;
     expect(runs.runs[0].state).toBe('awaiting_approval');
@@ -136,7 +136,7 @@ describe('the Teams bot', () => {
     const updates = connector.delivered.filter((d) => d.verb === 'update' && d.conversationId === manager.conversationId && d.activityId === progress.activityId);
     expect(updates.length).toBeGreaterThanOrEqual(3);
     const last = cardText(updates.at(-1)!.activity);
-    expect(last).toMatch(/: Done/);
+    expect(last).toMatch(/: Succeeded/);
     for (const s of done.steps) expect(last).toContain(s.title);
     expect(last).toMatch(/all \d+ steps succeeded/);
     expect(updates.some((d) => /Running/.test(cardText(d.activity)))).toBe(true);
@@ -160,7 +160,7 @@ describe('the Teams bot', () => {
     // status names the run's steps.
     from = connector.delivered.length;
     expect(await viewer.say(`status ${u.userPrincipalName}`)).toBe(200);
-    expect(cardText((await next(viewer, from)).activity)).toMatch(/: Done/);
+    expect(cardText((await next(viewer, from)).activity)).toMatch(/: Succeeded/);
   }, 120_000);
 
   it('reads times in the requester\'s zone, lists runs, and rejects only with a reason', async () => {

@@ -126,6 +126,7 @@ describe('bot commands', () => {
     const help = BOT_COMMANDS.find((c) => c.name === 'help');
     expect(help?.permission).toBe('public');
     expect(BOT_COMMANDS.filter((c) => c.permission !== 'public' && can('viewer', c.permission as Permission)).map((c) => c.name).sort()).toEqual([
+      'digest',
       'queue',
       'runs',
       'status',

@@ -214,7 +214,7 @@ describe('the compliance report of an offboarding run', () => {
     expect(f).toContain('Approved by Piotr Wiśniewski');
     expect(f).toContain('2025-03-13 17:45:00 UTC');
     expect(f).toContain('2025-03-14 09:32:41 UTC');
-    expect(f).toContain('Partially failed');
+    expect(f).toContain('Partly failed');
     expect(f).toContain('needs an Exchange Online Plan 2 licence');
     expect(f).toContain('Generated 2025-03-15 10:00:00 UTC');
   });

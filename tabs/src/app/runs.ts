@@ -1,36 +1,30 @@
 /** How runs, steps and tasks are named and coloured on every page. */
 import type { BadgeProps } from '@fluentui/react-components';
-import type { RunState, StepState, TaskGroup, TaskInfo, When } from '../api/offboarding';
+import type { RunState, TaskGroup, TaskInfo, When } from '../api/offboarding';
+import { RUN_STATE_LABEL, STEP_STATE_LABEL } from '../../../server/offboarding/contract';
 import { formatInZone, zonedToInstant } from './zonedTime';
 
 type BadgeLook = { label: string; color: NonNullable<BadgeProps['color']>; appearance: NonNullable<BadgeProps['appearance']> };
 
 export const RUN_STATE: Record<RunState, BadgeLook> = {
-  awaiting_approval: { label: 'Awaiting approval', color: 'warning', appearance: 'filled' },
-  scheduled: { label: 'Scheduled', color: 'brand', appearance: 'tint' },
-  running: { label: 'Running', color: 'brand', appearance: 'filled' },
-  succeeded: { label: 'Succeeded', color: 'success', appearance: 'filled' },
-  failed: { label: 'Failed', color: 'danger', appearance: 'filled' },
-  partially_failed: { label: 'Partly failed', color: 'severe', appearance: 'filled' },
-  cancelled: { label: 'Cancelled', color: 'informative', appearance: 'outline' },
-  rejected: { label: 'Rejected', color: 'danger', appearance: 'outline' },
-  undoing: { label: 'Undoing', color: 'brand', appearance: 'filled' },
-  undone: { label: 'Undone', color: 'informative', appearance: 'filled' },
-  partially_undone: { label: 'Partly undone', color: 'warning', appearance: 'tint' },
+  awaiting_approval: { label: RUN_STATE_LABEL.awaiting_approval, color: 'warning', appearance: 'filled' },
+  scheduled: { label: RUN_STATE_LABEL.scheduled, color: 'brand', appearance: 'tint' },
+  running: { label: RUN_STATE_LABEL.running, color: 'brand', appearance: 'filled' },
+  succeeded: { label: RUN_STATE_LABEL.succeeded, color: 'success', appearance: 'filled' },
+  failed: { label: RUN_STATE_LABEL.failed, color: 'danger', appearance: 'filled' },
+  partially_failed: { label: RUN_STATE_LABEL.partially_failed, color: 'severe', appearance: 'filled' },
+  cancelled: { label: RUN_STATE_LABEL.cancelled, color: 'informative', appearance: 'outline' },
+  rejected: { label: RUN_STATE_LABEL.rejected, color: 'danger', appearance: 'outline' },
+  undoing: { label: RUN_STATE_LABEL.undoing, color: 'brand', appearance: 'filled' },
+  undone: { label: RUN_STATE_LABEL.undone, color: 'informative', appearance: 'filled' },
+  partially_undone: { label: RUN_STATE_LABEL.partially_undone, color: 'warning', appearance: 'tint' },
 };
 
 /** A state from a newer server is shown as it comes. */
 export const runStateOf = (state: string) =>
   (RUN_STATE as Record<string, BadgeLook>)[state] ?? ({ label: state.replace(/_/g, ' '), color: 'informative', appearance: 'outline' } satisfies BadgeLook);
 
-export const STEP_STATE_LABEL: Record<StepState, string> = {
-  pending: 'Waiting',
-  running: 'Running',
-  succeeded: 'Done',
-  failed: 'Failed',
-  skipped: 'Skipped',
-  cancelled: 'Cancelled',
-};
+export { STEP_STATE_LABEL };
 
 export const TASK_GROUPS: { id: TaskGroup; label: string }[] = [
   { id: 'account', label: 'Account and sign-in' },
