@@ -49,6 +49,16 @@ function signedAsBotFramework(authorization: string | undefined): boolean {
   }
 }
 
+/** What botbuilder needs of an activity before it can answer (without them it fails with a 500). */
+function missingActivityFields(body: unknown): string[] {
+  const a = (body && typeof body === 'object' ? body : {}) as { type?: unknown; serviceUrl?: unknown; conversation?: { id?: unknown } };
+  return [
+    typeof a.type === 'string' && a.type ? null : 'type',
+    typeof a.serviceUrl === 'string' && /^https?:\/\//.test(a.serviceUrl) ? null : 'serviceUrl',
+    typeof a.conversation?.id === 'string' && a.conversation.id ? null : 'conversation.id',
+  ].filter((x): x is string => x !== null);
+}
+
 function rolesWith(permission: (typeof BOT_COMMANDS)[number]['permission']) {
   return permission === 'public' ? [...ROLES] : ROLES.filter((r) => can(r, permission));
 }
@@ -208,6 +218,11 @@ export function createBot(config: Config['bot'], s: BotServices) {
           if (err) return reject(err);
           if (config.appId && !signedAsBotFramework(req.headers.authorization)) {
             res.status(401).json({ error: { code: 'unauthorized', message: 'The bot accepts only RS256-signed Bot Framework tokens.', requestId: String(req.id) } });
+            return resolve();
+          }
+          const missing = missingActivityFields(req.body);
+          if (missing.length) {
+            res.status(400).json({ error: { code: 'invalid_activity', message: `The body is not a Bot Framework activity: it has no ${missing.join(', ')}.`, requestId: String(req.id) } });
             return resolve();
           }
           adapter.process(req, res, (turn) => app.run(turn).then(() => undefined)).then(resolve, reject);

@@ -42,7 +42,7 @@ export function createNotifier(adapter: CloudAdapter, appId: string, s: BotServi
     const run = await s.runs.get(orgId, runId, null);
     for (const card of cards) {
       const name: CardName = card.kind === 'approval' ? 'approval' : 'progress';
-      const attachment = name === 'approval' ? cardAttachment('approval', approvalView(run, s.publicUrl)) : cardAttachment('progress', progressView(run, s.publicUrl, orgId));
+      const attachment = name === 'approval' ? cardAttachment('approval', approvalView(run, s.publicUrl)) : cardAttachment('progress', progressView(run, s.publicUrl, orgId, { shared: true }));
       const key = `${card.conversationId}:${card.activityId}`;
       const hash = createHash('sha256').update(JSON.stringify(attachment.content)).digest('hex');
       if (shown.get(key) === hash) continue;
@@ -63,9 +63,9 @@ export function createNotifier(adapter: CloudAdapter, appId: string, s: BotServi
   function completionCard(run: Run, orgId: string) {
     const failed = run.steps.some((x) => x.phase === 'do' && x.state === 'failed');
     if (failed) {
-      return cardAttachment('progress', progressView(run, s.publicUrl, orgId, { only: (x) => x.state === 'failed', title: `Offboarding ${run.person.displayName} needs attention: ${run.counts.failed} step${run.counts.failed === 1 ? '' : 's'} failed` }));
+      return cardAttachment('progress', progressView(run, s.publicUrl, orgId, { shared: true, only: (x) => x.state === 'failed', title: `Offboarding ${run.person.displayName} needs attention: ${run.counts.failed} step${run.counts.failed === 1 ? '' : 's'} failed` }));
     }
-    return cardAttachment('progress', progressView(run, s.publicUrl, orgId, { only: () => false, title: `Offboarding ${run.person.displayName} is finished` }));
+    return cardAttachment('progress', progressView(run, s.publicUrl, orgId, { shared: true, only: () => false, title: `Offboarding ${run.person.displayName} is finished` }));
   }
 
   /** One refresh at a time per run; events arriving meanwhile ask for one more (the latest state). */

@@ -85,8 +85,12 @@ export function approvalView(run: Run, publicUrl: string, note = ''): ApprovalVi
 
 const FINISHED = new Set<RunState>(['succeeded', 'failed', 'partially_failed', 'cancelled', 'rejected', 'undone', 'partially_undone']);
 
-/** The progress card; `only` narrows the step list (the failure card lists the failed steps). */
-export function progressView(run: Run, publicUrl: string, orgId: string, opts: { only?: (s: RunStep) => boolean; title?: string } = {}): ProgressView {
+/**
+ * The progress card; `only` narrows the step list (the failure card lists the failed steps).
+ * `shared`: a card everyone in a chat sees (posted by the bot, not an answer to one person): it
+ * offers Retry and Cancel whenever the run allows them, and the button checks the presser's role.
+ */
+export function progressView(run: Run, publicUrl: string, orgId: string, opts: { only?: (s: RunStep) => boolean; title?: string; shared?: boolean } = {}): ProgressView {
   const undoing = run.steps.some((s) => s.phase === 'undo');
   const steps = run.steps.filter((s) => s.phase === (undoing ? 'undo' : 'do')).filter(opts.only ?? (() => true));
   const done = run.steps.filter((s) => s.phase === 'do' && s.state === 'succeeded').length;
@@ -112,8 +116,8 @@ export function progressView(run: Run, publicUrl: string, orgId: string, opts: {
     }),
     summary,
     summaryColour: STATE_COLOUR[run.state] ?? 'Default',
-    canRetry: run.allowed.retry,
-    canCancel: run.allowed.cancel,
+    canRetry: opts.shared ? run.steps.some((x) => x.phase === 'do' && x.state === 'failed') && (run.state === 'failed' || run.state === 'partially_failed') : run.allowed.retry,
+    canCancel: opts.shared ? ['awaiting_approval', 'scheduled', 'running'].includes(run.state) && !run.cancelRequestedAt : run.allowed.cancel,
     pdf: finished && run.startedAt ? pdfLink(publicUrl, orgId, run.id) : '',
     link: runLink(publicUrl, run.id),
   };

@@ -83,7 +83,7 @@ export async function submitOffboard(c: CommandContext, data: { employeeId?: str
   if (!when.ok) return void (await c.say(when.message));
   try {
     const run = await c.s.runs.create(c.member.orgId, { employeeId: data.employeeId, when: when.when }, c.member.audit);
-    const id = await c.say(cardAttachment('progress', progressView(run, c.s.publicUrl, c.member.orgId)));
+    const id = await c.say(cardAttachment('progress', progressView(run, c.s.publicUrl, c.member.orgId, { shared: true })));
     if (id) await c.s.conversations.saveCard({ runId: run.id, orgId: c.member.orgId, conversationId: c.turn.activity.conversation.id, activityId: id, kind: 'progress' });
     if (run.state === 'awaiting_approval') {
       const sent = await c.notifier.requestApproval(c.member.orgId, run, c.member.userId);

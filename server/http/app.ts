@@ -107,7 +107,7 @@ export function createHttpApp(deps: HttpDeps): HttpApp {
     }
   });
 
-  // Reserved for the Teams bot (Bot Framework activities, authenticated by the bot adapter).
+  // The Teams bot (Bot Framework activities, authenticated by its adapter); 501 when composed without one.
   root.post(
     '/api/messages',
     'public',

@@ -235,6 +235,54 @@ describe('the Teams bot', () => {
     expect(await app.conversations.get(manager.conversationId)).toMatchObject({ digest: false });
   }, 60_000);
 
+  it('a failing step ends in a failure card naming it, with Retry; retried from the card, the run finishes', async () => {
+    const u = sim.users().filter((x) => x.kind === 'person' && x.accountEnabled && !x.onPremisesSyncEnabled && sim.state.mailbox(x.id)?.type === 'UserMailbox' && x.managerId && sim.findUser(x.managerId)?.mail).at(-10)!;
+    let from = connector.delivered.length;
+    expect(await manager.say(`offboard ${u.userPrincipalName} now`)).toBe(200);
+    const preview = await next(manager, from);
+    from = connector.delivered.length;
+    expect(await manager.submit(actionsOf(preview.activity.attachments![0]!.content)[0]!.data!)).toBe(200);
+    const card = await next(admin, from, (t) => t.includes(`Approve the offboarding of ${u.displayName}?`));
+    const { runId } = actionsOf(card.activity.attachments![0]!.content).find((a) => a.verb === 'run.approve')!.data as { runId: string };
+    sim.configure({ faults: { rate: 1, kinds: ['503'], match: 'Set-Mailbox', services: ['exchange'], retryAfterSeconds: 0 } });
+    try {
+      expect((await admin.execute('run.approve', { runId })).status).toBe(200);
+      await waitForRun(org.as.admin, org.id, runId, ['partially_failed', 'failed']);
+      const failure = await next(manager, from, (t) => t.includes(`Offboarding ${u.displayName} needs attention`));
+      const text = cardText(failure.activity);
+      expect(text).toContain('Convert mailbox to shared');
+      expect(text).toMatch(/Microsoft 365/);
+      expect(text).not.toContain('Block sign-in'); // only the failed steps are listed
+      expect(actionsOf(failure.activity.attachments![0]!.content).map((a) => a.verb ?? a.title)).toContain('run.retry');
+    } finally {
+      sim.configure({ faults: null });
+    }
+    from = connector.delivered.length;
+    const retried = await admin.execute('run.retry', { runId });
+    expect(retried.status).toBe(200);
+    expect(cardText(retried.body.value as CardJson)).toMatch(/Offboarding .*: Running/);
+    await waitForRun(org.as.admin, org.id, runId, ['succeeded']);
+    await next(manager, from, (t) => t.includes(`Offboarding ${u.displayName} is finished`));
+  }, 90_000);
+
+  it('answers in a team channel when @mentioned, and records the team conversation on install', async () => {
+    const channelId = '19:it-team-general@thread.tacv2';
+    const inChannel = (extra: Record<string, unknown>) => ({
+      ...admin.activity(extra),
+      conversation: { id: channelId, conversationType: 'channel', tenantId: sim.tenant.id, isGroup: true },
+      channelData: { tenant: { id: sim.tenant.id }, team: { id: '19:it-team@thread.tacv2' }, channel: { id: channelId } },
+    });
+    expect((await admin.post(inChannel({ type: 'installationUpdate', action: 'add' }))).status).toBe(200);
+    expect(await app.conversations.get(channelId)).toMatchObject({ kind: 'channel', userObjectId: null, orgId: org.id });
+    const from = connector.delivered.length;
+    const res = await admin.post(
+      inChannel({ type: 'message', text: '<at>Offramp</at> runs', entities: [{ type: 'mention', text: '<at>Offramp</at>', mentioned: { id: '28:offramp-bot', name: 'Offramp' } }] }),
+    );
+    expect(res.status).toBe(200);
+    const reply = await connector.waitFor((d) => d.conversationId === channelId && cardText(d.activity).includes('Offboarding runs in Bot Co'), 30_000, from);
+    expect(reply.verb).toBe('reply');
+  });
+
   it('forgets a conversation when the bot is uninstalled: nothing more is sent there', async () => {
     const person = teamsUser(app, connector, demoUser(app, 3));
     expect(await app.conversations.get(person.conversationId)).not.toBeNull();

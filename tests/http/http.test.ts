@@ -64,10 +64,15 @@ describe('the HTTP door of a running Offramp', () => {
     expect(res.headers.get('x-powered-by')).toBeNull();
   });
 
-  it('keeps /api/messages for the bot and says it is not enabled yet', async () => {
+  it('answers /api/messages as the bot: a body that is not an activity gets a 400 naming what it lacks', async () => {
     const res = await fetch(`${app.url}/api/messages`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
-    expect(res.status).toBe(501);
-    expect((await json(res)).error.code).toBe('bot_not_enabled');
+    expect(res.status).toBe(400);
+    const body = await json(res);
+    expect(body.error.code).toBe('invalid_activity');
+    expect(body.error.message).toBe('The body is not a Bot Framework activity: it has no type, serviceUrl, conversation.id.');
+    const partial = await fetch(`${app.url}/api/messages`, { method: 'POST', body: JSON.stringify({ type: 'message', serviceUrl: 'http://127.0.0.1:9' }), headers: { 'content-type': 'application/json' } });
+    expect(partial.status).toBe(400);
+    expect((await json(partial)).error.message).toMatch(/it has no conversation\.id\.$/);
   });
 
   it('redirects / to the tabs', async () => {

@@ -92,7 +92,7 @@ describe(`Offramp processes on the ${kind} store`, () => {
     const p = await place();
     try {
       const a = start({ ...p.env, FIXTURE_WORKER: 'a', FIXTURE_ENQUEUE: '1', FIXTURE_HOLD_MS: '1500' });
-      await a.waitFor((e) => e.event === 'job-started');
+      await a.waitFor((e) => e.event === 'job-started', 90_000);
       a.kill('SIGTERM');
       expect(await a.exited).toEqual({ code: 0, signal: null });
       expect(a.events.map((e) => e.event)).toContain('job-finished');
@@ -106,13 +106,13 @@ describe(`Offramp processes on the ${kind} store`, () => {
     } finally {
       await p.dispose();
     }
-  });
+  }, 240_000);
 
   it('on SIGTERM with a job longer than the shutdown timeout, exits 0 and the next process runs the job', async () => {
     const p = await place();
     try {
       const a = start({ ...p.env, FIXTURE_WORKER: 'a', FIXTURE_ENQUEUE: '1', FIXTURE_HOLD_MS: '60000', SHUTDOWN_TIMEOUT_MS: '300' });
-      await a.waitFor((e) => e.event === 'job-started');
+      await a.waitFor((e) => e.event === 'job-started', 90_000);
       const stopAt = Date.now();
       a.kill('SIGTERM');
       expect(await a.exited).toEqual({ code: 0, signal: null });
@@ -130,14 +130,14 @@ describe(`Offramp processes on the ${kind} store`, () => {
     } finally {
       await p.dispose();
     }
-  });
+  }, 240_000);
 
   it('after SIGKILL during a job, a restarted process picks the job up again once its lock expires', async () => {
     const p = await place();
     try {
       const lock = { JOBS_LOCK_LIFETIME_MS: '1500' };
       const a = start({ ...p.env, ...lock, FIXTURE_WORKER: 'a', FIXTURE_ENQUEUE: '1', FIXTURE_HOLD_MS: '60000' });
-      await a.waitFor((e) => e.event === 'job-started');
+      await a.waitFor((e) => e.event === 'job-started', 90_000);
       a.kill('SIGKILL');
       expect((await a.exited).signal).toBe('SIGKILL');
 
@@ -154,7 +154,7 @@ describe(`Offramp processes on the ${kind} store`, () => {
     } finally {
       await p.dispose();
     }
-  });
+  }, 240_000);
 });
 
 describe('two Offramp processes sharing one store', () => {
@@ -175,9 +175,9 @@ describe('two Offramp processes sharing one store', () => {
     try {
       const env = { ...baseEnv, DATABASE_URL: url, JOBS_PROCESS_EVERY_MS: '100' };
       workers.push(spawnTs(WORKER, { ...env, FIXTURE_WORKER: 'one' }));
-      await workers[0]!.waitFor((e) => e.event === 'ready');
+      await workers[0]!.waitFor((e) => e.event === 'ready', 90_000);
       workers.push(spawnTs(WORKER, { ...env, FIXTURE_WORKER: 'two' }));
-      await workers[1]!.waitFor((e) => e.event === 'ready');
+      await workers[1]!.waitFor((e) => e.event === 'ready', 90_000);
 
       const pool = new pg.Pool({ connectionString: url, max: 4 });
       try {
@@ -214,5 +214,5 @@ describe('two Offramp processes sharing one store', () => {
       for (const w of workers) await w.exited;
       await dispose();
     }
-  });
+  }, 240_000);
 });
