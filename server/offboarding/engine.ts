@@ -201,15 +201,19 @@ export function createEngine(opts: EngineOptions) {
 
   async function runSteps(run: RunRow, phase: 'do' | 'undo', snapshot: Snapshot, organisation: string, signal: AbortSignal, onLost: () => void) {
     const inFlight = new Map<string, Promise<void>>();
+    // Steps this worker has run to their end. The rows just loaded may predate that end (a step can
+    // finish while they load): without this, such a step would look running and not in flight, and run twice.
+    const settled = new Set<string>();
     const doSteps = phase === 'undo' ? new Map((await loadSteps(run.id, 'do')).map((s) => [s.task, s])) : new Map<TaskId, StepRow>();
     for (;;) {
+      const settledBefore = settled.size;
       const steps = await loadSteps(run.id, phase);
       const [current] = await db.select({ cancel: offboardingRuns.cancelRequestedAt }).from(offboardingRuns).where(eq(offboardingRuns.id, run.id));
       const byTask = new Map(steps.map((s) => [s.task, s]));
       const stopping = Boolean(current?.cancel) || signal.aborted;
       let changed = false;
       for (const step of steps) {
-        if (TERMINAL_STEP.has(step.state) || inFlight.has(step.id)) continue;
+        if (TERMINAL_STEP.has(step.state) || inFlight.has(step.id) || settled.has(step.id)) continue;
         if (stopping) {
           if (current?.cancel && !signal.aborted) await markStep(run, step, { state: 'cancelled', skippedReason: 'The run was cancelled before this step started.', finishedAt: new Date() });
           continue;
@@ -231,12 +235,16 @@ export function createEngine(opts: EngineOptions) {
               onLost();
             } else log.error({ err, runId: run.id, step: step.task }, 'step crashed');
           })
-          .finally(() => inFlight.delete(step.id));
+          .finally(() => {
+            inFlight.delete(step.id);
+            settled.add(step.id);
+          });
         inFlight.set(step.id, p);
       }
       if (inFlight.size === 0) {
-        // Nothing running: every step has ended, or skips just decided others (look again).
-        if (changed && !stopping) continue;
+        // Nothing running: every step has ended — unless skips just decided others, or a step ended
+        // while the rows loaded (they showed it running, and what follows it waiting): look again.
+        if ((changed || settled.size !== settledBefore) && !stopping) continue;
         return;
       }
       await Promise.race(inFlight.values());

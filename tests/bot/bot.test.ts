@@ -265,6 +265,30 @@ describe('the Teams bot', () => {
     await next(manager, from, (t) => t.includes(`Offboarding ${u.displayName} is finished`));
   }, 90_000);
 
+  it('a name that matches several people gets a choice card; choosing one shows that person\'s preview', async () => {
+    const byFirst = new Map<string, DirUser[]>();
+    for (const x of sim.users().filter((p) => p.kind === 'person' && p.accountEnabled)) {
+      const first = x.displayName.split(' ')[0]!;
+      byFirst.set(first, [...(byFirst.get(first) ?? []), x]);
+    }
+    // A first name shared by a few people, which no other name or address contains (the search's 8 fit on the card).
+    const containing = (w: string) => sim.users().filter((p) => p.displayName.toLowerCase().includes(w.toLowerCase()) || p.userPrincipalName.toLowerCase().includes(w.toLowerCase()));
+    const [first, people] = [...byFirst].find(([w, v]) => v.length >= 2 && w.length >= 4 && containing(w).length === v.length && v.length <= 8)!;
+    let from = connector.delivered.length;
+    expect(await manager.say(`offboard ${first} tomorrow 9:00`)).toBe(200);
+    const choice = await next(manager, from);
+    const card = choice.activity.attachments![0]!.content;
+    expect(cardText(card)).toContain(`“${first}” matches`);
+    const buttons = actionsOf(card);
+    for (const p of people) expect(buttons.some((b) => b.title.includes(p.userPrincipalName))).toBe(true);
+    const pick = buttons.find((b) => b.title.includes(people[1]!.userPrincipalName))!;
+    from = connector.delivered.length;
+    expect(await manager.submit(pick.data!)).toBe(200);
+    const preview = cardText((await next(manager, from)).activity);
+    expect(preview).toContain(`Offboard ${people[1]!.displayName}?`);
+    expect(preview).toMatch(/at 09:00 \(America\/New_York\)/);
+  });
+
   it('answers in a team channel when @mentioned, and records the team conversation on install', async () => {
     const channelId = '19:it-team-general@thread.tacv2';
     const inChannel = (extra: Record<string, unknown>) => ({

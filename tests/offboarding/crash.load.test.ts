@@ -435,6 +435,15 @@ describe(`a run killed at every step boundary, on the ${kind} store`, () => {
 
   let clean: { boundaries: string[]; state: ReturnType<typeof tenantState>; destructive: string[]; ms: number } | undefined;
 
+  /** A fresh tenant and run for a chain of killed processes, held to the clean run. */
+  async function killedChain() {
+    if (!clean) throw new Error('the clean run did not complete');
+    const t0 = Date.now();
+    lives.length = 0;
+    sim.reset();
+    return { clean, t0, ...(await prepare()) };
+  }
+
   it('a clean run takes everything away, each destructive call once (the reference the killed runs are held to)', async () => {
     const t0 = Date.now();
     sim.reset();
@@ -468,11 +477,7 @@ describe(`a run killed at every step boundary, on the ${kind} store`, () => {
   }, 180_000);
 
   it('killed at each boundary in turn, one process after another, it resumes and the tenant ends exactly as after the clean run, no destructive call sent twice', async () => {
-    if (!clean) throw new Error('the clean run did not complete');
-    const t0 = Date.now();
-    lives.length = 0;
-    sim.reset();
-    const { place, runId } = await prepare();
+    const { clean, place, runId, t0 } = await killedChain();
     const killedAt: string[] = [];
     for (const boundary of clean.boundaries) {
       const paused = await killWhereItPauses(place, runId, 1, { PAUSE_AT: boundary });
@@ -492,11 +497,7 @@ describe(`a run killed at every step boundary, on the ${kind} store`, () => {
   }, 900_000);
 
   it('with four steps at once, killed each time a step has acted (the steps beside it die mid-flight), the run still ends as the clean run did', async () => {
-    if (!clean) throw new Error('the clean run did not complete');
-    const t0 = Date.now();
-    lives.length = 0;
-    sim.reset();
-    const { place, runId } = await prepare();
+    const { clean, place, runId, t0 } = await killedChain();
     // Each process stops at the first step that acts and no earlier process stopped at.
     const killedAt: string[] = [];
     for (;;) {
