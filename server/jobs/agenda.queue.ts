@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Agenda, InMemoryNotificationChannel, backoffStrategies, type Job } from 'agenda';
 import { PostgresBackend } from '@agendajs/postgres-backend';
 import type pg from 'pg';
@@ -114,6 +115,7 @@ export function createAgendaQueue(opts: AgendaQueueOptions): JobQueue {
       running = false;
       await agenda.drain({ timeout: timeoutMs, closeConnection: false });
       const unfinished = inFlight.size;
+      const abortedAt = new Date();
       if (unfinished > 0) {
         log.warn({ unfinished }, 'jobs still running at shutdown: aborting and requeueing them');
         for (const controller of inFlight.values()) controller.abort(new Error('The process is shutting down.'));
@@ -123,6 +125,11 @@ export function createAgendaQueue(opts: AgendaQueueOptions): JobQueue {
       await agenda.stop(false);
       const requeue = [...inFlight.keys(), ...interrupted];
       if (requeue.length > 0) {
+        // Agenda records an interrupted attempt's failure on its own time (clearing next_run_at of a
+        // one-time job): wait for that write, or it could land after ours and undo it.
+        const recorded = async () =>
+          (await opts.pool.query('SELECT 1 FROM agenda_jobs WHERE id = ANY($1::uuid[]) AND (failed_at IS NULL OR failed_at < $2)', [[...interrupted], abortedAt])).rowCount === 0;
+        for (const deadline = Date.now() + 3_000; interrupted.size > 0 && Date.now() < deadline && !(await recorded()); ) await sleep(50);
         // Agenda clears next_run_at when a one-time job starts and stop() only clears the lock,
         // which would leave an interrupted job runnable by nobody. Make it due again now.
         await opts.pool.query(
