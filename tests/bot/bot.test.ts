@@ -83,7 +83,7 @@ describe('the Teams bot', () => {
     expect(await theirManager.install()).toBe(200);
     let from = connector.delivered.length;
     expect(await manager.say(`offboard ${u.userPrincipalName} now`)).toBe(200);
-    const preview = await next(manager, from);
+    const preview = await next(manager, from, (_t, card) => cardText(card).includes(`Offboard ${u.displayName}?`));
     const previewCard = preview.activity.attachments![0]!.content;
     const previewText = cardText(previewCard);
     expect(previewText).toContain(`Offboard ${u.displayName}?`);
@@ -168,7 +168,7 @@ describe('the Teams bot', () => {
     const u = people[0]!;
     let from = connector.delivered.length;
     expect(await manager.say(`offboard ${u.userPrincipalName} 2099-01-02 09:30`)).toBe(200);
-    const preview = await next(manager, from);
+    const preview = await next(manager, from, (_t, card) => cardText(card).includes(`Offboard ${u.displayName}?`));
     expect(cardText(preview.activity)).toContain('Friday 2 January 2099 at 09:30 (America/New_York)');
     from = connector.delivered.length;
     expect(await manager.submit(actionsOf(preview.activity.attachments![0]!.content)[0]!.data!)).toBe(200);
@@ -239,7 +239,7 @@ describe('the Teams bot', () => {
     const u = sim.users().filter((x) => x.kind === 'person' && x.accountEnabled && !x.onPremisesSyncEnabled && sim.state.mailbox(x.id)?.type === 'UserMailbox' && x.managerId && sim.findUser(x.managerId)?.mail).at(-10)!;
     let from = connector.delivered.length;
     expect(await manager.say(`offboard ${u.userPrincipalName} now`)).toBe(200);
-    const preview = await next(manager, from);
+    const preview = await next(manager, from, (_t, card) => cardText(card).includes(`Offboard ${u.displayName}?`));
     from = connector.delivered.length;
     expect(await manager.submit(actionsOf(preview.activity.attachments![0]!.content)[0]!.data!)).toBe(200);
     const card = await next(admin, from, (t) => t.includes(`Approve the offboarding of ${u.displayName}?`));
