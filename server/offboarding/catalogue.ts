@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { z } from 'zod';
-import { M365Error } from '../m365/m365.types.js';
+import { M365Error, M365Unavailable } from '../m365/m365.types.js';
 import type { HeldPermission, Membership } from '../m365/actions.js';
 import type { Item, OptionField, StepPreview, TaskId, TaskInfo } from './contract.js';
 import { TASK_IDS } from './contract.js';
@@ -846,14 +846,23 @@ async function addBack<T>(things: T[], add: (x: T) => Promise<unknown>): Promise
 }
 
 /** Removes each thing still there; one already gone (404) is not an error. */
+/**
+ * Removes each thing; one already gone counts as removed. When Microsoft does not answer for one
+ * (or its answer was lost), the rest are still tried, and the step then fails with that error: its
+ * next attempt re-reads the tenant and removes only what is left, so every attempt gets as far as
+ * it can. A refusal (403, and the like) stops at once.
+ */
 async function removeAll<T>(things: T[], remove: (x: T) => Promise<unknown>): Promise<void> {
+  let unanswered: M365Unavailable | null = null;
   for (const x of things) {
     try {
       await remove(x);
     } catch (err) {
-      if (!isGone(err)) throw err;
+      if (err instanceof M365Unavailable) unanswered ??= err;
+      else if (!isGone(err)) throw err;
     }
   }
+  if (unanswered) throw unanswered;
 }
 
 async function mailboxOrRefuse(env: Env<unknown>) {
