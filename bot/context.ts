@@ -47,11 +47,23 @@ export function timeZoneOf(context: TurnContext): string {
   return a.localTimezone || info?.timezone || 'UTC';
 }
 
+const SENDER = Symbol('offramp.sender');
+
 /**
- * Who is asking, checked against the store on every activity: a member of an organisation
- * (the one this conversation acts for when it is known, else their first), or a stranger.
+ * Who is asking, checked against the store once per activity (the turn keeps the answer for the
+ * recording of the conversation and the command after it): a member of an organisation (the one
+ * this conversation acts for when it is known, else their first), or a stranger.
  */
-export async function senderOf(context: TurnContext, s: BotServices): Promise<Sender> {
+export function senderOf(context: TurnContext, s: BotServices): Promise<Sender> {
+  let sender = context.turnState.get(SENDER) as Promise<Sender> | undefined;
+  if (!sender) {
+    sender = lookUpSender(context, s);
+    context.turnState.set(SENDER, sender);
+  }
+  return sender;
+}
+
+async function lookUpSender(context: TurnContext, s: BotServices): Promise<Sender> {
   const who = identityOf(context);
   if (!who.tenantId || !who.objectId) return { kind: 'stranger', reason: 'Teams did not say who you are.' };
   const user = await s.orgs.userByIdentity(who.tenantId, who.objectId);

@@ -35,8 +35,6 @@ export function createBotFront(config: Config['bot'], s: BotServices) {
     digests: {
       send: async (c) => (await bot()).notifier.digests.send(c),
     } satisfies DigestSender,
-    /** The loaded bot (tests that need its notifier). */
-    bot,
     async close() {
       stop();
       if (loading) await (await loading).close();

@@ -1,7 +1,8 @@
 import { DateTime } from 'luxon';
 import type { RunsView } from './cards/render.js';
 import type { BotServices } from './context.js';
-import { STATE_LABEL, runLink } from './views.js';
+import { RUN_STATE_LABEL } from '../server/offboarding/contract.js';
+import { runLink } from './views.js';
 
 /** The leaver queue as a card: who leaves in the next `days` days, and where their offboarding stands. */
 export async function leaversView(s: BotServices, org: { orgId: string; orgName: string }, days: number, timeZone: string): Promise<RunsView> {
@@ -13,7 +14,7 @@ export async function leaversView(s: BotServices, org: { orgId: string; orgName:
       return {
         name: `${p.displayName} (${p.userPrincipalName})`,
         detail: `${p.tenant} · leaves ${p.leaveDate ? DateTime.fromJSDate(p.leaveDate).setZone(timeZone).toFormat('cccc d LLLL yyyy') : '?'}${p.jobTitle ? ` · ${p.jobTitle}` : ''}`,
-        status: run ? STATE_LABEL[run.state] : 'No run yet',
+        status: run ? RUN_STATE_LABEL[run.state] : 'No run yet',
         colour: run ? 'Default' : 'Warning',
         link: run ? runLink(s.publicUrl, run.id) : `${s.publicUrl}/tabs/new`,
       };

@@ -16,7 +16,7 @@ import { approvalView, progressView } from './views.js';
  */
 export function createNotifier(adapter: CloudAdapter, appId: string, s: BotServices) {
   const log = s.log.child({ module: 'bot-notifier' });
-  /** What each card last showed (its JSON's hash): an unchanged card is not sent again. */
+  /** What each card of a run still going last showed (its JSON's hash): an unchanged card is not sent again. */
   const shown = new Map<string, string>();
   const busy = new Map<string, { again: boolean; completes: boolean; orgId: string }>();
 
@@ -53,6 +53,8 @@ export function createNotifier(adapter: CloudAdapter, appId: string, s: BotServi
         log.warn({ err, runId, conversationId: card.conversationId }, 'could not update a run card');
       }
     }
+    // A run that has ended changes no more (a retry or undo would only send its cards once more): forget them.
+    if (FINISHED_STATES.includes(run.state)) for (const card of cards) shown.delete(`${card.conversationId}:${card.activityId}`);
     if (ended) {
       for (const card of cards.filter((c) => c.kind === 'progress')) {
         await post(card.reference, completionCard(run, orgId)).catch((err: unknown) => log.warn({ err, runId }, 'could not post the completion card'));

@@ -4,7 +4,6 @@ import type { ApprovalView, PreviewView, ProgressView, RunsView } from './cards/
 
 /** How runs, previews and steps read on the bot's cards. */
 
-export const STATE_LABEL = RUN_STATE_LABEL;
 
 const STATE_COLOUR: Partial<Record<RunState, string>> = { succeeded: 'Good', undone: 'Good', failed: 'Attention', partially_failed: 'Attention', rejected: 'Attention', partially_undone: 'Warning', running: 'Accent', undoing: 'Accent' };
 
@@ -64,9 +63,9 @@ export function approvalView(run: Run, publicUrl: string, note = ''): ApprovalVi
     decision = `Rejected by ${run.approvedBy?.name ?? 'an approver'} on ${at}: ${run.rejectionReason ?? ''}`;
     decisionColour = 'Attention';
   } else if (run.approvedBy) {
-    decision = `Approved by ${run.approvedBy.name} on ${at}. The run is ${STATE_LABEL[run.state].toLowerCase()}.`;
+    decision = `Approved by ${run.approvedBy.name} on ${at}. The run is ${RUN_STATE_LABEL[run.state].toLowerCase()}.`;
     decisionColour = 'Good';
-  } else if (!open) decision = `This run is ${STATE_LABEL[run.state].toLowerCase()}: there is nothing to decide.`;
+  } else if (!open) decision = `This run is ${RUN_STATE_LABEL[run.state].toLowerCase()}: there is nothing to decide.`;
   return {
     runId: run.id,
     person: run.person.displayName,
@@ -105,7 +104,7 @@ export function progressView(run: Run, publicUrl: string, orgId: string, opts: {
   else if (run.state === 'scheduled') summary = `Scheduled for ${whenLabel(run.when, run.scheduledAt, 'UTC')}.`;
   return {
     runId: run.id,
-    title: opts.title ?? `Offboarding ${run.person.displayName}: ${STATE_LABEL[run.state]}`,
+    title: opts.title ?? `Offboarding ${run.person.displayName}: ${RUN_STATE_LABEL[run.state]}`,
     subtitle: `${run.person.userPrincipalName} · ${run.tenant.displayName} · asked by ${run.requestedBy.name}${run.approvedBy ? ` · approved by ${run.approvedBy.name}` : ''}`,
     steps: steps.map((s) => {
       const look = STEP_ICON[s.state];
@@ -130,7 +129,7 @@ export function runsView(title: string, empty: string, runs: RunSummary[], publi
     rows: runs.map((r) => ({
       name: `${r.person.displayName} (${r.person.userPrincipalName})`,
       detail: `${r.tenant.displayName} · ${whenLabel(r.when, r.scheduledAt, 'UTC')} · ${r.counts.succeeded}/${r.counts.total} steps · id ${r.id.slice(0, 8)}`,
-      status: STATE_LABEL[r.state],
+      status: RUN_STATE_LABEL[r.state],
       colour: STATE_COLOUR[r.state] ?? 'Default',
       link: runLink(publicUrl, r.id),
     })),

@@ -169,8 +169,11 @@ export function createTransport(opts: TransportOptions) {
     let lastRequestId: string | null = null;
     let lastProblem = '';
     const resendable = meta.resendable ?? meta.method.toUpperCase() !== 'POST';
+    /** The call's record, once it has ended (status 0: no answer). */
+    const record = (status: number, attempts: number) =>
+      meta.onCall?.({ service: meta.service, method: meta.method, target: meta.target, status, requestId: lastRequestId, attempts, ms: Date.now() - started });
     const answerLost = (n: number, problem: string) => {
-      meta.onCall?.({ service: meta.service, method: meta.method, target: meta.target, status: 0, requestId: lastRequestId, attempts: n, ms: Date.now() - started });
+      record(0, n);
       return new M365Unavailable(`The answer to ${meta.target} was lost (${problem}); Microsoft may have carried it out, so Offramp did not send it again.`, lastRequestId);
     };
     for (let n = 1; n <= policy.maxAttempts; n++) {
@@ -200,14 +203,14 @@ export function createTransport(opts: TransportOptions) {
         await sleep(backoffMs(n, policy) + 200);
         continue;
       }
-      meta.onCall?.({ service: meta.service, method: meta.method, target: meta.target, status: outcome.status, requestId: lastRequestId, attempts: n, ms: Date.now() - started });
+      record(outcome.status, n);
       if (RETRYABLE.has(outcome.status)) {
         throw new M365Unavailable(`Microsoft kept answering ${outcome.status} to ${meta.target} after ${n} attempts.`, lastRequestId);
       }
       // A fetch Response keeps status and headers on its prototype: copy them, do not spread it.
       return { status: outcome.status, headers: outcome.headers, attempts: n };
     }
-    meta.onCall?.({ service: meta.service, method: meta.method, target: meta.target, status: 0, requestId: lastRequestId, attempts: policy.maxAttempts, ms: Date.now() - started });
+    record(0, policy.maxAttempts);
     throw new M365Unavailable(`Microsoft could not be reached for ${meta.target} (${lastProblem}) after ${policy.maxAttempts} attempts.`, lastRequestId);
   }
 
