@@ -74,6 +74,8 @@ const envSchema = z
     SIMULATOR_USERS: optional(int(1, 1_000_000)).default(200),
     SIMULATOR_PORT: optional(int(0, 65535)).default(0),
     SIMULATOR_TLS_DIR: optional(z.string().min(1)),
+    /** Demo mode: fill a newly connected demo tenant's organisation with sample hardware, seats and requests. */
+    DEMO_ASSETS: optional(bool).default(true),
 
     SECRET_DATA_KEY: optional(
       z
@@ -172,7 +174,7 @@ export interface Config {
   shutdownTimeoutMs: number;
   /** The multi-tenant Entra app (production); null in demo mode, where the simulated tenant provides one. */
   entra: { clientId: string; clientSecret: string; authorityHost: string; v1IssuerHost: string; apiAudience: string | null } | null;
-  simulator: { seed: string; users: number; port: number; tlsDir: string };
+  simulator: { seed: string; users: number; port: number; tlsDir: string; demoAssets: boolean };
   m365: { graphBaseUrl: string; exchangeBaseUrl: string; tenantConcurrency: number; globalConcurrency: number; syncIntervalMs: number };
   /** The master key that wraps every secret's data key; null: kept in the data folder (development). */
   /** The run engine: a worker's claim on a run, steps at once, attempts of a failing step. */
@@ -269,6 +271,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       seed: e.SIMULATOR_SEED,
       users: e.SIMULATOR_USERS,
       port: e.SIMULATOR_PORT,
+      demoAssets: e.DEMO_ASSETS,
       tlsDir: path.resolve(repoRoot, e.SIMULATOR_TLS_DIR ?? path.join(e.DATA_DIR, 'tls')),
     },
     m365: {

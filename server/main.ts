@@ -35,6 +35,10 @@ import { createEngine, type EngineOptions } from './offboarding/engine.js';
 import { createRunsService, type RunsService } from './offboarding/runs.service.js';
 import { defineOffboardingJobs, scheduleOffboardingJobs } from './offboarding/offboarding.jobs.js';
 import { registerOffboardingRoutes } from './offboarding/offboarding.routes.js';
+import { createAssetsService } from './assets/assets.service.js';
+import { createAssetsSync } from './assets/assets.sync.js';
+import { createQueueService } from './assets/queue.service.js';
+import { registerAssetsRoutes } from './assets/assets.routes.js';
 
 /**
  * The composition root: config -> store -> drivers -> services -> jobs -> http.
@@ -186,6 +190,7 @@ export async function startOfframp(config: Config, opts: StartOptions = {}): Pro
       publicUrl,
       syncIntervalMs: config.m365.syncIntervalMs,
       log,
+      afterSync: createAssetsSync(store.db, { demoAssets: config.simulator.demoAssets }),
     });
     defineM365Jobs(jobs, tenantsService);
     const engine = createEngine({
@@ -208,9 +213,18 @@ export async function startOfframp(config: Config, opts: StartOptions = {}): Pro
     const notices = createNotificationsService(store.db);
     defineNotificationJobs(jobs, notices, bot.channel);
     defineConversationJobs(jobs, conversations, bot.digests, log);
+    const deliverNow = () => {
+      if (jobs.running) void jobs.now(DELIVER_JOB, {}).catch((err: unknown) => log.warn({ err }, 'could not queue notice delivery'));
+    };
+    const assets = createAssetsService({ db: store.db, runs, log });
+    const queue = createQueueService({ db: store.db, assets, onNotice: deliverNow });
     // A run's end may owe someone a notice (the manager's): delivered now rather than within the minute.
+    // If it removed licences, the person's seats are free.
+    const ends: string[] = [RUN_EVENTS.finished, RUN_EVENTS.cancelled, RUN_EVENTS.rejected];
     runEvents.on((e) => {
-      if (e.type === RUN_EVENTS.finished && jobs.running) void jobs.now(DELIVER_JOB, {}).catch((err: unknown) => log.warn({ err }, 'could not queue notice delivery'));
+      if (!ends.includes(e.type)) return;
+      if (e.type === RUN_EVENTS.finished) deliverNow();
+      void assets.afterRun(e.runId).catch((err: unknown) => log.warn({ err, runId: e.runId }, 'could not update seats after the run'));
     });
 
     httpApp = createHttpApp({
@@ -243,6 +257,7 @@ export async function startOfframp(config: Config, opts: StartOptions = {}): Pro
             consentContext: async (orgId, memberId) => ({ actor: await orgs.actorOf(orgId, memberId), source: 'tab', requestId: null }),
           }),
         ({ api }) => registerOffboardingRoutes(api, { runs, events: runEvents }),
+        ({ api }) => registerAssetsRoutes(api, { db: store.db, assets, queue }),
       ],
       mounts: simulator ? [{ path: '/simulator', router: simulator.browserRouter }] : [],
       readiness: async () => {

@@ -10,3 +10,5 @@ export * from '../m365/m365.schema.js';
 export * from '../offboarding/offboarding.schema.js';
 export * from '../notifications/notifications.schema.js';
 export * from '../conversations/conversations.schema.js';
+export * from '../assets/assets.schema.js';
+export * from '../integrations/integrations.schema.js';

@@ -2,7 +2,7 @@ import { decodeJwt } from 'jose';
 import type { Client } from '@microsoft/microsoft-graph-client';
 import { batch, type BatchResult } from './batch.js';
 import { graph, graphClient } from './graph.client.js';
-import type { CallRecord, DirectoryGroup, DirectoryUser, Organization, SubscribedSku, TenantCredentials, UserChange } from './m365.types.js';
+import type { CallRecord, DirectoryGroup, DirectoryUser, ManagedDeviceInfo, Organization, SubscribedSku, TenantCredentials, UserChange } from './m365.types.js';
 import type { Transport } from './transport.js';
 
 /**
@@ -21,12 +21,14 @@ export const USER_FIELDS = [
   'jobTitle',
   'accountEnabled',
   'employeeLeaveDateTime',
+  'employeeHireDate',
   'onPremisesSyncEnabled',
   'assignedLicenses',
 ] as const;
 
 const GROUP_FIELDS = 'id,displayName,securityEnabled,mailEnabled,groupTypes,onPremisesSyncEnabled,membershipRule';
 const PAGE_SIZE = 999;
+const MANAGED_DEVICE_FIELDS = 'id,userId,deviceName,model,manufacturer,serialNumber,operatingSystem,enrolledDateTime';
 
 interface GraphPage<T> {
   value: T[];
@@ -53,6 +55,7 @@ export function toDirectoryUser(u: RawUser): DirectoryUser {
     jobTitle: str(u.jobTitle),
     accountEnabled: u.accountEnabled !== false,
     employeeLeaveDateTime: str(u.employeeLeaveDateTime),
+    employeeHireDate: str(u.employeeHireDate),
     onPremisesSyncEnabled: u.onPremisesSyncEnabled === true,
     licenseSkuIds: Array.isArray(u.assignedLicenses) ? (u.assignedLicenses as { skuId: string }[]).map((l) => l.skuId) : [],
   };
@@ -74,8 +77,8 @@ export interface TenantDirectory {
   groupUsers(groupId: string, onPage: (users: DirectoryUser[]) => Promise<void>): Promise<void>;
   /** Members added to / removed from the group since `deltaLink` (all current members when null). */
   groupMembersDelta(groupId: string, deltaLink: string | null): Promise<{ added: string[]; removed: string[]; deltaLink: string }>;
-  /** How many Intune managed devices each user has. */
-  managedDeviceCounts(): Promise<Map<string, number>>;
+  /** Every Intune managed device of the tenant (one paged read). */
+  managedDevices(): Promise<ManagedDeviceInfo[]>;
   /** How many users the tenant has (null if Graph will not say): the denominator of a full sync's progress. */
   userCount(): Promise<number | null>;
   /** Users by id (batched); ids Graph does not know are left out. */
@@ -186,12 +189,24 @@ export function createTenantDirectory(transport: Transport, creds: TenantCredent
       if (!link) throw new Error('Microsoft Graph ended the groups delta without a deltaLink.');
       return { added: [...added], removed: [...removed], deltaLink: link };
     },
-    async managedDeviceCounts() {
-      const counts = new Map<string, number>();
-      await pages<{ userId?: string | null }>(`/deviceManagement/managedDevices?$select=id,userId&$top=${PAGE_SIZE}`, async (items) => {
-        for (const d of items) if (d.userId) counts.set(d.userId, (counts.get(d.userId) ?? 0) + 1);
+    async managedDevices() {
+      const devices: ManagedDeviceInfo[] = [];
+      const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : null);
+      await pages<Record<string, unknown>>(`/deviceManagement/managedDevices?$select=${MANAGED_DEVICE_FIELDS}&$top=${PAGE_SIZE}`, async (items) => {
+        for (const d of items) {
+          devices.push({
+            id: String(d.id),
+            userId: str(d.userId),
+            deviceName: str(d.deviceName),
+            model: str(d.model),
+            manufacturer: str(d.manufacturer),
+            serialNumber: str(d.serialNumber),
+            operatingSystem: str(d.operatingSystem),
+            enrolledDateTime: str(d.enrolledDateTime),
+          });
+        }
       });
-      return counts;
+      return devices;
     },
     async userCount() {
       try {

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { members, organisations } from '../orgs/orgs.schema.js';
 import type { SealedSecret } from '../crypto/envelope.js';
@@ -61,10 +62,15 @@ export const employees = pgTable(
     jobTitle: text('job_title'),
     managerObjectId: uuid('manager_object_id'),
     leaveDate: timestamp('leave_date', { withTimezone: true }),
+    hireDate: timestamp('hire_date', { withTimezone: true }),
     accountEnabled: boolean('account_enabled').notNull(),
     onPremisesSynced: boolean('on_premises_synced').notNull().default(false),
     licences: jsonb('licences').$type<string[]>().notNull().default([]),
     devicesCount: integer('devices_count').notNull().default(0),
+    /** Offramp's own: 'offboarded' once someone completed the checklist (never set by sync). */
+    status: text('status', { enum: ['active', 'offboarded'] }).notNull().default('active'),
+    offboardedAt: timestamp('offboarded_at', { withTimezone: true }),
+    offboardedBy: text('offboarded_by'),
     /** Set when the person left the tenant or the sync scope; cleared if they come back. */
     removedAt: timestamp('removed_at', { withTimezone: true }),
     syncedAt: timestamp('synced_at', { withTimezone: true }).notNull().defaultNow(),
@@ -73,6 +79,7 @@ export const employees = pgTable(
     uniqueIndex('employees_tenant_object_key').on(t.tenantRef, t.objectId),
     index('employees_org_idx').on(t.orgId),
     index('employees_org_leave_idx').on(t.orgId, t.leaveDate),
+    index('employees_org_offboarded_idx').on(t.orgId).where(sql`status = 'offboarded'`),
   ],
 );
 

@@ -27,9 +27,23 @@ export interface DirectoryUser {
   jobTitle: string | null;
   accountEnabled: boolean;
   employeeLeaveDateTime: string | null;
+  employeeHireDate: string | null;
   onPremisesSyncEnabled: boolean;
   /** skuIds of every licence the person holds (direct or through a group). */
   licenseSkuIds: string[];
+}
+
+/** An Intune managed device, as sync reads it. */
+export interface ManagedDeviceInfo {
+  id: string;
+  /** The primary user's object id (null for a device without one). */
+  userId: string | null;
+  deviceName: string | null;
+  model: string | null;
+  manufacturer: string | null;
+  serialNumber: string | null;
+  operatingSystem: string | null;
+  enrolledDateTime: string | null;
 }
 
 export type UserChange = { kind: 'upsert'; user: DirectoryUser; managerId?: string | null } | { kind: 'removed'; id: string };

@@ -2,7 +2,7 @@ import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/store.js';
 import type { Logger } from '../log.js';
 import type { TenantDirectory } from './directory.js';
-import type { DirectoryUser, UserChange } from './m365.types.js';
+import type { DirectoryUser, ManagedDeviceInfo, UserChange } from './m365.types.js';
 import { employees, tenants, type SyncResult } from './m365.schema.js';
 
 /**
@@ -11,7 +11,7 @@ import { employees, tenants, type SyncResult } from './m365.schema.js';
  * read only what changed, through Graph's delta links. Progress is written as it goes.
  */
 
-type TenantRow = typeof tenants.$inferSelect;
+export type TenantRow = typeof tenants.$inferSelect;
 
 const UPSERT_CHUNK = 500;
 const PROGRESS_EVERY_MS = 500;
@@ -21,7 +21,11 @@ export interface SyncDeps {
   log: Logger;
   /** Called as progress is written: the job extends its lock with it. */
   heartbeat?: () => Promise<void>;
+  /** Called once the people are written, with the tenant's Intune devices (the assets feature links its hardware and seats). */
+  afterSync?: AfterSync;
 }
+
+export type AfterSync = (tenant: TenantRow, found: { devices: ManagedDeviceInfo[] }) => Promise<void>;
 
 export async function syncTenant(deps: SyncDeps, tenant: TenantRow, dir: TenantDirectory, opts: { full?: boolean } = {}): Promise<SyncResult> {
   const { db } = deps;
@@ -60,6 +64,7 @@ export async function syncTenant(deps: SyncDeps, tenant: TenantRow, dir: TenantD
         department: u.department,
         jobTitle: u.jobTitle,
         leaveDate: u.employeeLeaveDateTime ? new Date(u.employeeLeaveDateTime) : null,
+        hireDate: u.employeeHireDate ? new Date(u.employeeHireDate) : null,
         accountEnabled: u.accountEnabled,
         onPremisesSynced: u.onPremisesSyncEnabled,
         licences: [...new Set(u.licenseSkuIds.map((id) => skus.get(id) ?? id))].sort(),
@@ -80,12 +85,17 @@ export async function syncTenant(deps: SyncDeps, tenant: TenantRow, dir: TenantD
             surname: sql`excluded.surname`,
             department: sql`excluded.department`,
             jobTitle: sql`excluded.job_title`,
-            leaveDate: sql`excluded.leave_date`,
+            // Completing an offboarding fills an empty leave date: the tenant's empty one does not undo it.
+            leaveDate: sql`CASE WHEN ${employees.status} = 'offboarded' THEN COALESCE(excluded.leave_date, ${employees.leaveDate}) ELSE excluded.leave_date END`,
+            hireDate: sql`excluded.hire_date`,
             accountEnabled: sql`excluded.account_enabled`,
             onPremisesSynced: sql`excluded.on_premises_synced`,
             licences: sql`excluded.licences`,
             // A change without news of the manager keeps the one we know.
-            managerObjectId: managers ? sql`excluded.manager_object_id` : sql`${employees.managerObjectId}`,
+            // A manager whose offboarding was completed is no one's manager here any more (completion cleared it).
+            managerObjectId: managers
+              ? sql`CASE WHEN EXISTS (SELECT 1 FROM employees m WHERE m.tenant_ref = excluded.tenant_ref AND m.object_id = excluded.manager_object_id AND m.status = 'offboarded') THEN NULL ELSE excluded.manager_object_id END`
+              : sql`${employees.managerObjectId}`,
             removedAt: sql`NULL`,
             syncedAt: sql`excluded.synced_at`,
           },
@@ -167,12 +177,16 @@ export async function syncTenant(deps: SyncDeps, tenant: TenantRow, dir: TenantD
   }
 
   // Devices: a recount each time (one paged read of the tenant's managed devices).
-  const devices = await dir.managedDeviceCounts();
+  const found = await dir.managedDevices();
+  const devices = new Map<string, number>();
+  for (const d of found) if (d.userId) devices.set(d.userId, (devices.get(d.userId) ?? 0) + 1);
   await db.execute(sql`
     UPDATE employees e SET devices_count = COALESCE(d.c, 0)
     FROM employees e2
     LEFT JOIN unnest(${sql.param([...devices.keys()])}::uuid[], ${sql.param([...devices.values()])}::int[]) AS d(object_id, c) ON d.object_id = e2.object_id
     WHERE e.id = e2.id AND e.tenant_ref = ${tenant.id} AND e.devices_count IS DISTINCT FROM COALESCE(d.c, 0)`);
+
+  await deps.afterSync?.(tenant, { devices: found });
 
   const [{ total }] = (await db
     .select({ total: sql<number>`count(*)::int` })

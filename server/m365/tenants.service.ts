@@ -11,7 +11,7 @@ import { createTenantDirectory, type TenantDirectory } from './directory.js';
 import { M365Error, M365Unavailable, type CallRecord, type TenantCredentials } from './m365.types.js';
 import { consentAttempts, employees, tenants } from './m365.schema.js';
 import { REQUIRED_PERMISSIONS, adminConsentUrl } from './permissions.js';
-import { syncTenant } from './sync.service.js';
+import { syncTenant, type AfterSync } from './sync.service.js';
 import type { Transport } from './transport.js';
 
 /** Connecting Microsoft 365 tenants to an organisation, their sync scope, and their syncs. */
@@ -40,6 +40,8 @@ export interface TenantsDeps {
   publicUrl: string;
   syncIntervalMs: number;
   log: Logger;
+  /** What else a sync brings in (the assets feature: Intune hardware, licence seats). */
+  afterSync?: AfterSync;
 }
 
 const CONSENT_LIFETIME_MS = 15 * 60_000;
@@ -279,7 +281,7 @@ export function createTenantsService(deps: TenantsDeps) {
       const [row] = await db.select().from(tenants).where(eq(tenants.id, tenantRef)).limit(1);
       if (!row || row.status !== 'connected') return;
       try {
-        await syncTenant({ db, log, heartbeat }, row, directoryOf(row), { full });
+        await syncTenant({ db, log, heartbeat, afterSync: deps.afterSync }, row, directoryOf(row), { full });
       } catch (err) {
         // What people see: Microsoft's own words, or a plain sentence for our faults (the
         // details, which may hold SQL and ids, go to the log only).

@@ -141,7 +141,7 @@ if ('missing' in loaded) {
       await d.directory.groupUsers(group.id, async () => undefined);
       const members = await d.directory.groupMembersDelta(group.id, null);
       await d.directory.groupMembersDelta(group.id, members.deltaLink);
-      await d.directory.managedDeviceCounts();
+      await d.directory.managedDevices();
       await d.directory.usersById([u.id, manager.id]);
       await d.directory.managersOf([u.id, manager.id]);
 

@@ -14,6 +14,7 @@ export function testEnv(overrides: Record<string, string | undefined> = {}): Rec
     // The certificate jest's global setup made and trusts (NODE_EXTRA_CA_CERTS).
     SIMULATOR_TLS_DIR: process.env.SIMULATOR_TLS_DIR,
     SIMULATOR_USERS: '40',
+    DEMO_ASSETS: 'false',
     SECRET_DATA_KEY: Buffer.alloc(32, 7).toString('base64'),
     ...overrides,
   };
