@@ -12,6 +12,7 @@ import { assetRequests, hardware, hardwareReturns, seats } from './assets.schema
 import {
   CLOSED_REQUEST_STATUSES,
   OPEN_REQUEST_STATUSES,
+  hardwareLabel as label,
   type AssetRequestItem,
   type HardwareItem,
   type HardwareReturn,
@@ -444,8 +445,5 @@ export function presentReturn(r: typeof hardwareReturns.$inferSelect, h: Hardwar
     at: r.at.toISOString(),
   };
 }
-
-/** How hardware is named to people: its model and the best identifier it has. */
-export const label = (h: Pick<HardwareRow, 'model' | 'assetTag' | 'serial' | 'name'>) => `${h.model}${h.assetTag ? ` (${h.assetTag})` : h.serial ? ` (${h.serial})` : h.name ? ` (${h.name})` : ''}`;
 
 export type AssetsService = ReturnType<typeof createAssetsService>;

@@ -170,3 +170,7 @@ export function openSentence(open: OpenCounts): string | null {
   if (open.hardware + open.seats + open.requests === 0) return null;
   return `Cannot complete offboarding: ${open.hardware} hardware, ${open.seats} software, ${open.requests} request(s) still open.`;
 }
+
+/** How hardware is named to people: its model and the best identifier it has. */
+export const hardwareLabel = (h: { model: string; assetTag: string | null; serial: string | null; name: string | null }) =>
+  `${h.model}${h.assetTag ? ` (${h.assetTag})` : h.serial ? ` (${h.serial})` : h.name ? ` (${h.name})` : ''}`;

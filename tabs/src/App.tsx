@@ -16,6 +16,7 @@ import { PrivacyPage, TermsPage } from './pages/legal/LegalPages';
 import { NotFoundPage } from './pages/not-found/NotFoundPage';
 import { OffboardingsPage } from './pages/offboardings/OffboardingsPage';
 import { RunPage } from './pages/offboardings/RunPage';
+import { PersonPage } from './pages/queue/PersonPage';
 import { QueuePage } from './pages/queue/QueuePage';
 import { SettingsPage } from './pages/settings/SettingsPage';
 import { TeamPage } from './pages/team/TeamPage';
@@ -61,6 +62,15 @@ const routes: RouteObject[] = [
         element: (
           <RequirePermission entry={NAV.find((e) => e.id === 'offboardings')!}>
             <RunPage />
+          </RequirePermission>
+        ),
+      },
+      // One person's checklist: under Queue in the navigation, with its permission.
+      {
+        path: 'people/:employeeId',
+        element: (
+          <RequirePermission entry={NAV.find((e) => e.id === 'queue')!}>
+            <PersonPage />
           </RequirePermission>
         ),
       },

@@ -218,7 +218,10 @@ async function send<T>(method: string, path: string, body: unknown, opts: Reques
   // The audit trail records where a change came from: these pages say "tab".
   headers.set('x-offramp-client', 'tab');
   let payload: string | undefined;
-  if (body !== undefined) {
+  if (body instanceof CsvBody) {
+    headers.set('Content-Type', 'text/csv');
+    payload = body.text;
+  } else if (body !== undefined) {
     headers.set('Content-Type', 'application/json');
     payload = JSON.stringify(body);
   }
@@ -263,11 +266,17 @@ async function send<T>(method: string, path: string, body: unknown, opts: Reques
   }
 }
 
+/** A body sent as it is, as text/csv (file imports), rather than as JSON. */
+class CsvBody {
+  constructor(readonly text: string) {}
+}
+
 export const apiGet = <T>(path: string, opts?: RequestOptions) => request<T>('GET', path, undefined, opts);
 export const apiPost = <T>(path: string, body?: unknown, opts?: RequestOptions) => request<T>('POST', path, body, opts);
 export const apiPut = <T>(path: string, body?: unknown, opts?: RequestOptions) => request<T>('PUT', path, body, opts);
 export const apiPatch = <T>(path: string, body?: unknown, opts?: RequestOptions) => request<T>('PATCH', path, body, opts);
 export const apiDelete = <T = void>(path: string, opts?: RequestOptions) => request<T>('DELETE', path, undefined, opts);
+export const apiPostCsv = <T>(path: string, csv: string, opts?: RequestOptions) => request<T>('POST', path, new CsvBody(csv), opts);
 
 // ---- typed calls -----------------------------------------------------------------------
 

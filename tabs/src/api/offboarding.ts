@@ -1,5 +1,5 @@
 /** Typed calls for offboarding: the task catalogue, settings, templates, employees, previews and runs. */
-import { apiGet, apiPost, apiPut, apiUrl, authHeaders, ApiError, type RequestOptions } from './client';
+import { apiGet, apiPost, apiPostCsv, apiPut, apiUrl, type RequestOptions } from './client';
 import type {
   BulkResult,
   OffboardingSettings,
@@ -115,43 +115,9 @@ function whenQuery(when: When): Record<string, string> {
   return when.kind === 'now' ? { when: 'now' } : { at: when.at, timeZone: when.timeZone };
 }
 
-/**
- * POST …/runs/bulk.csv with the file as text/csv. apiPost sends JSON only, so this one is sent by
- * hand, with the same credentials and the same error handling as every other call.
- */
-export async function createBulkRunsFromCsv(orgId: string, csv: string, when: When): Promise<BulkResult> {
-  const url = apiUrl(`${ob(orgId)}/runs/bulk.csv`, whenQuery(when));
-  let res: Response;
-  try {
-    res = await fetch(url, {
-      method: 'POST',
-      headers: { ...authHeaders('POST'), 'Content-Type': 'text/csv', Accept: 'application/json', 'x-offramp-client': 'tab' },
-      body: csv,
-      credentials: 'same-origin',
-      signal: AbortSignal.timeout(120_000),
-    });
-  } catch (err) {
-    throw new ApiError(0, 'network_error', 'Could not reach the Offramp server. Check your connection and try again.', undefined, undefined, { cause: err });
-  }
-  const text = await res.text();
-  let body: unknown;
-  try {
-    body = text ? JSON.parse(text) : undefined;
-  } catch {
-    body = undefined;
-  }
-  if (!res.ok) {
-    const error = (body as { error?: { code?: string; message?: string; details?: unknown; requestId?: string } } | undefined)?.error;
-    throw new ApiError(
-      res.status,
-      error?.code ?? 'http_error',
-      error?.message ?? `The server could not take the CSV file (HTTP ${res.status}).`,
-      error?.details,
-      error?.requestId ?? res.headers.get('x-request-id') ?? undefined,
-    );
-  }
-  return body as BulkResult;
-}
+/** POST …/runs/bulk.csv with the file as text/csv. */
+export const createBulkRunsFromCsv = (orgId: string, csv: string, when: When) =>
+  apiPostCsv<BulkResult>(`${ob(orgId)}/runs/bulk.csv`, csv, { query: whenQuery(when), timeoutMs: 120_000 });
 
 export const listRuns = (orgId: string, filters: RunFilters, page: { limit: number; offset: number }, opts?: RequestOptions) =>
   apiGet<RunList>(`${ob(orgId)}/runs`, { ...opts, query: { ...filterQuery(filters), limit: page.limit, offset: page.offset } });

@@ -48,7 +48,7 @@ export const NAV: NavEntry[] = [
     path: '/queue',
     title: 'Queue',
     group: 'offboarding',
-    permission: 'offboarding.read',
+    permission: 'employees.read',
     icon: bundleIcon(PeopleQueue20Filled, PeopleQueue20Regular),
   },
   {

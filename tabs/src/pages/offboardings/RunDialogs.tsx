@@ -10,7 +10,6 @@ import {
   Field,
   MessageBar,
   MessageBarBody,
-  Spinner,
   Text,
   Textarea,
   makeStyles,
@@ -19,7 +18,7 @@ import {
 import { KeyRegular } from '@fluentui/react-icons';
 import type { When } from '../../api/offboarding';
 import { CopyField } from '../../components/CopyField';
-import { ErrorBar } from '../../components/ErrorBar';
+import { ActionDialog } from '../../components/ActionDialog';
 import { WhenPicker, draftOf, toWhen, whenProblem, type WhenDraft } from '../../components/WhenPicker';
 
 const useStyles = makeStyles({
@@ -42,150 +41,47 @@ export function ConfirmDialog({
   onConfirm,
   testId,
 }: BaseProps & { title: string; children: ReactNode; confirmLabel: string; onConfirm: () => Promise<void>; testId: string }) {
-  const styles = useStyles();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  useEffect(() => {
-    if (open) setError(null);
-  }, [open]);
-  const confirm = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      await onConfirm();
-      onClose();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  };
   return (
-    <Dialog open={open} onOpenChange={(_, d) => !d.open && !busy && onClose()}>
-      <DialogSurface data-testid={`${testId}-dialog`}>
-        <DialogBody>
-          <DialogTitle>{title}</DialogTitle>
-          <DialogContent className={styles.content}>
-            {error !== null && <ErrorBar error={error} />}
-            {children}
-          </DialogContent>
-          <DialogActions>
-            <Button onClick={onClose} disabled={busy}>
-              Keep it
-            </Button>
-            <Button appearance="primary" onClick={() => void confirm()} disabled={busy} icon={busy ? <Spinner size="tiny" /> : undefined} data-testid={`${testId}-confirm`}>
-              {confirmLabel}
-            </Button>
-          </DialogActions>
-        </DialogBody>
-      </DialogSurface>
-    </Dialog>
+    <ActionDialog open={open} onClose={onClose} title={title} submitLabel={confirmLabel} cancelLabel="Keep it" onSubmit={onConfirm} testId={testId}>
+      {children}
+    </ActionDialog>
   );
 }
 
 /** Rejecting names a reason: the requester sees it. */
 export function RejectDialog({ open, onClose, personName, onReject }: BaseProps & { personName: string; onReject: (reason: string) => Promise<void> }) {
-  const styles = useStyles();
   const [reason, setReason] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
   useEffect(() => {
-    if (open) {
-      setReason('');
-      setError(null);
-    }
+    if (open) setReason('');
   }, [open]);
-  const submit = async () => {
-    if (!reason.trim()) return;
-    setBusy(true);
-    setError(null);
-    try {
-      await onReject(reason.trim());
-      onClose();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  };
   return (
-    <Dialog open={open} onOpenChange={(_, d) => !d.open && !busy && onClose()}>
-      <DialogSurface data-testid="reject-dialog">
-        <form
-          onSubmit={(e) => {
-            e.preventDefault();
-            void submit();
-          }}
-        >
-          <DialogBody>
-            <DialogTitle>Reject the offboarding of {personName}?</DialogTitle>
-            <DialogContent className={styles.content}>
-              {error !== null && <ErrorBar error={error} />}
-              <Text>Nothing changes in Microsoft 365. The person who asked for it sees your reason.</Text>
-              <Field label="Reason" required>
-                <Textarea value={reason} onChange={(_, d) => setReason(d.value)} rows={3} resize="vertical" autoFocus maxLength={1000} data-testid="reject-reason" />
-              </Field>
-            </DialogContent>
-            <DialogActions>
-              <Button onClick={onClose} disabled={busy}>
-                Cancel
-              </Button>
-              <Button type="submit" appearance="primary" disabled={busy || !reason.trim()} icon={busy ? <Spinner size="tiny" /> : undefined} data-testid="reject-confirm">
-                Reject
-              </Button>
-            </DialogActions>
-          </DialogBody>
-        </form>
-      </DialogSurface>
-    </Dialog>
+    <ActionDialog
+      open={open}
+      onClose={onClose}
+      title={`Reject the offboarding of ${personName}?`}
+      submitLabel="Reject"
+      onSubmit={() => onReject(reason.trim())}
+      canSubmit={reason.trim() !== ''}
+      testId="reject"
+    >
+      <Text>Nothing changes in Microsoft 365. The person who asked for it sees your reason.</Text>
+      <Field label="Reason" required>
+        <Textarea value={reason} onChange={(_, d) => setReason(d.value)} rows={3} resize="vertical" autoFocus maxLength={1000} data-testid="reject-reason" />
+      </Field>
+    </ActionDialog>
   );
 }
 
 export function RescheduleDialog({ open, onClose, current, onReschedule }: BaseProps & { current: When; onReschedule: (when: When) => Promise<void> }) {
-  const styles = useStyles();
   const [draft, setDraft] = useState<WhenDraft>(() => draftOf(current));
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
   useEffect(() => {
-    if (open) {
-      setDraft(draftOf(current));
-      setError(null);
-    }
+    if (open) setDraft(draftOf(current));
   }, [open, current]);
   const problem = whenProblem(draft);
-  const submit = async () => {
-    if (problem) return;
-    setBusy(true);
-    setError(null);
-    try {
-      await onReschedule(toWhen(draft));
-      onClose();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  };
   return (
-    <Dialog open={open} onOpenChange={(_, d) => !d.open && !busy && onClose()}>
-      <DialogSurface data-testid="reschedule-dialog">
-        <DialogBody>
-          <DialogTitle>Reschedule</DialogTitle>
-          <DialogContent className={styles.content}>
-            {error !== null && <ErrorBar error={error} />}
-            <WhenPicker value={draft} onChange={setDraft} disabled={busy} />
-          </DialogContent>
-          <DialogActions>
-            <Button onClick={onClose} disabled={busy}>
-              Cancel
-            </Button>
-            <Button appearance="primary" onClick={() => void submit()} disabled={busy || problem !== null} icon={busy ? <Spinner size="tiny" /> : undefined} data-testid="reschedule-confirm">
-              Reschedule
-            </Button>
-          </DialogActions>
-        </DialogBody>
-      </DialogSurface>
-    </Dialog>
+    <ActionDialog open={open} onClose={onClose} title="Reschedule" submitLabel="Reschedule" onSubmit={() => onReschedule(toWhen(draft))} canSubmit={problem === null} testId="reschedule">
+      <WhenPicker value={draft} onChange={setDraft} />
+    </ActionDialog>
   );
 }
 
