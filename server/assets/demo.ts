@@ -53,10 +53,23 @@ export async function seedDemoAssets(db: Db, orgId: string, tenantRef: string, n
     const st: (typeof seats.$inferInsert)[] = [];
     const rq: (typeof assetRequests.$inferInsert)[] = [];
 
-    // The safety net: two who left over a week ago, recorded as offboarded, still holding a laptop.
+    // The safety net: two who left over a week ago, recorded as offboarded, still holding a laptop
+    // (people without a leave date stand in when the tenant has too few such leavers).
     const longGone = leavers.filter((e) => e.leaveDate!.getTime() < now.getTime() - 7 * DAY).slice(0, 2);
+    if (longGone.length < 2) {
+      const stand = await tx
+        .select()
+        .from(employees)
+        .where(and(eq(employees.tenantRef, tenantRef), sql`${employees.leaveDate} IS NULL AND ${employees.removedAt} IS NULL AND ${employees.accountEnabled}`))
+        .orderBy(asc(employees.displayName))
+        .limit(2 - longGone.length);
+      longGone.push(...stand.map((e, i) => ({ ...e, leaveDate: new Date(Math.floor(now.getTime() / DAY) * DAY - (20 + 25 * i) * DAY + 17 * 3600_000) })));
+    }
     for (const e of longGone) {
-      await tx.update(employees).set({ status: 'offboarded', offboardedAt: new Date(e.leaveDate!.getTime() + 2 * DAY), offboardedBy: 'Imported from the previous checklist' }).where(eq(employees.id, e.id));
+      await tx
+        .update(employees)
+        .set({ status: 'offboarded', leaveDate: e.leaveDate, offboardedAt: new Date(e.leaveDate!.getTime() + 2 * DAY), offboardedBy: 'Imported from the previous checklist' })
+        .where(eq(employees.id, e.id));
       hw.push({ orgId, source: 'manual', model: 'MacBook Pro 14" (M3)', manufacturer: 'Apple', assetTag: nextTag('LAP'), serial: `C02${e.id.slice(0, 7).toUpperCase()}`, location: 'Not returned', status: 'assigned', assignedTo: e.id, assignedSince: e.hireDate ?? new Date(now.getTime() - 400 * DAY) });
     }
     const gone = new Set(longGone.map((e) => e.id));

@@ -3,6 +3,7 @@ import type { Checklist, HardwareItem, QueueResult, SeatItem } from '../../serve
 import type { Simulator } from '../../server/simulator/simulator.js';
 import type { DirUser } from '../../server/simulator/tenant/model.js';
 import { startTestApp } from '../support/app.js';
+import { clearChecklist, syncNow } from '../support/assets.js';
 import { json } from '../support/json.js';
 import { connectDemoTenant, employeeId, waitForRun } from '../support/offboarding.js';
 import { makeOrg, type TestOrg } from '../support/orgs.js';
@@ -35,18 +36,7 @@ describe('leaver queue and checklist', () => {
   });
   afterAll(() => app?.close());
 
-  async function syncNow(): Promise<void> {
-    const before = (await json(await org.as.admin.fetch(`${base()}/tenants/${tenantRef}`))).sync.finishedAt;
-    const res = await org.as.admin.fetch(`${base()}/tenants/${tenantRef}/sync`, { method: 'POST', json: {} });
-    expect(res.status).toBeLessThan(300);
-    for (let i = 0; i < 600; i++) {
-      const t = await json(await org.as.admin.fetch(`${base()}/tenants/${tenantRef}`));
-      if (t.sync.state === 'succeeded' && t.sync.finishedAt !== before) return;
-      if (t.sync.state === 'failed') throw new Error(`sync failed: ${t.sync.error}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new Error('the sync did not finish');
-  }
+  const sync = () => syncNow(org, tenantRef);
 
   /** A person no other test has used. */
   function person(extra: (u: DirUser) => boolean = () => true): DirUser {
@@ -69,19 +59,7 @@ describe('leaver queue and checklist', () => {
     return json(res);
   };
   const auditOf = async (action: string) => (await app.store.pool.query('SELECT * FROM audit_events WHERE org_id = $1 AND action = $2 ORDER BY seq', [org.id, action])).rows;
-  /** Recovers everything a person holds and closes their requests, through the API. */
-  async function clearAll(id: string): Promise<void> {
-    const c = await checklist(id);
-    for (const h of c.hardware) expect((await org.as.manager.fetch(`${base()}/hardware/${h.id}/recover`, { method: 'POST', json: { condition: 'good', nextStatus: 'in_stock' } })).status).toBe(200);
-    for (const s of c.seats.filter((x) => x.source === 'manual')) expect((await org.as.manager.fetch(`${base()}/seats/${s.id}/revoke`, { method: 'POST', json: {} })).status).toBe(200);
-    for (const r of c.requests) expect((await org.as.manager.fetch(`${base()}/requests/${r.id}`, { method: 'PATCH', json: { status: 'cancelled', resolution: 'not needed' } })).status).toBe(200);
-    // Microsoft 365 seats: the person's licences are removed in the tenant, as the offboarding run would.
-    const u = sim.findUser((await app.store.pool.query('SELECT object_id FROM employees WHERE id = $1', [id])).rows[0].object_id)!;
-    for (const l of sim.state.licenceStates(u)) {
-      if (l.assignedByGroup) sim.admin.removeGroupMember(l.assignedByGroup, u.id);
-      else sim.admin.removeLicence(u.id, l.skuId);
-    }
-  }
+  const clearAll = (id: string) => clearChecklist(app, org, tenantRef, id);
 
   it('brings each Intune device in as hardware held by its user, and each licence as a Microsoft 365 seat', async () => {
     const u = person((x) => sim.state.managedDevicesOf(x.id).length > 0 && sim.state.licenceStates(x).length > 0);
@@ -108,7 +86,7 @@ describe('leaver queue and checklist', () => {
     sim.admin.updateUser(later.id, { employeeLeaveDateTime: at(20) });
     sim.admin.updateUser(past.id, { employeeLeaveDateTime: at(-40) });
     sim.admin.updateUser(far.id, { employeeLeaveDateTime: at(150) });
-    await syncNow();
+    await sync();
 
     const rows = async (days: number) => (await queue('viewer', days)).people.map((p) => p.userPrincipalName);
     const week = await rows(7);
@@ -194,7 +172,7 @@ describe('leaver queue and checklist', () => {
     const id = await idOf(u);
     const device = (await checklist(id)).hardware.find((h) => h.source === 'intune')!;
     await org.as.manager.fetch(`${base()}/hardware/${device.id}/recover`, { method: 'POST', json: { condition: 'good', nextStatus: 'in_stock' } });
-    await syncNow();
+    await sync();
     expect((await checklist(id)).hardware.map((h) => h.id)).not.toContain(device.id);
   });
 
@@ -219,7 +197,7 @@ describe('leaver queue and checklist', () => {
     for (let i = 0; i < 100 && (await checklist(id)).open.seats > 0; i++) await new Promise((r) => setTimeout(r, 50));
     expect((await checklist(id)).open.seats).toBe(0);
     // And a sync agrees: the licence is gone, the seat stays free.
-    await syncNow();
+    await sync();
     expect((await checklist(id)).open.seats).toBe(0);
   });
 
@@ -257,7 +235,6 @@ describe('leaver queue and checklist', () => {
     const u = person((x) => sim.state.managedDevicesOf(x.id).length === 0);
     const id = await idOf(u);
     await clearAll(id);
-    await syncNow();
     const loaded = await checklist(id);
     expect(loaded.blockedBy).toBeNull();
     // Someone else assigns a laptop meanwhile; the page still says "Complete".
@@ -271,7 +248,6 @@ describe('leaver queue and checklist', () => {
     const v = person((x) => sim.state.managedDevicesOf(x.id).length === 0);
     const vid = await idOf(v);
     await clearAll(vid);
-    await syncNow();
     const [assigned, completed] = await Promise.all([addHardware({ model: 'ThinkPad T14', assetTag: 'LAP-RACE-2', assignedTo: vid }), complete(vid)]);
     const { rows } = await app.store.pool.query('SELECT e.status, e.offboarded_at, h.assigned_since FROM employees e JOIN hardware h ON h.assigned_to = e.id WHERE e.id = $1', [vid]);
     expect(rows).toHaveLength(1);
@@ -293,7 +269,6 @@ describe('leaver queue and checklist', () => {
     if (!boss.managerId) sim.admin.setManager(boss.id, person((x) => Boolean(x.mail)).id);
     sim.admin.updateUser(boss.id, { employeeLeaveDateTime: null });
     await clearAll(id);
-    await syncNow();
     expect((await checklist(id)).blockedBy).toBeNull();
     expect((await app.store.pool.query('SELECT leave_date FROM employees WHERE id = $1', [id])).rows[0].leave_date).toBeNull();
 
@@ -323,7 +298,7 @@ describe('leaver queue and checklist', () => {
 
     // Not twice, and a sync neither brings the reports' manager back nor empties the leave date.
     expect((await complete(id)).status).toBe(409);
-    await syncNow();
+    await sync();
     const { rows: again } = await app.store.pool.query('SELECT count(*)::int AS n FROM employees WHERE tenant_ref = $1 AND manager_object_id = $2', [tenantRef, boss.id]);
     expect(again[0].n).toBe(0);
     expect((await checklist(id)).person.leaveDate).toBe(after.person.leaveDate);

@@ -6,7 +6,8 @@ import { startTestApp } from '../support/app.js';
 import { demoUser } from '../support/auth.js';
 import { actionsOf, cardText, startConnector, teamsUser, type CardJson, type Connector, type TeamsUser } from '../support/bot.js';
 import { json } from '../support/json.js';
-import { connectDemoTenant, runsUrl, waitForRun } from '../support/offboarding.js';
+import { connectDemoTenant, employeeId, runsUrl, waitForRun } from '../support/offboarding.js';
+import { clearChecklist } from '../support/assets.js';
 import { makeOrg, type TestOrg } from '../support/orgs.js';
 
 /**
@@ -23,13 +24,14 @@ describe('the Teams bot', () => {
   let admin: TeamsUser;
   let manager: TeamsUser;
   let viewer: TeamsUser;
+  let tenantRef: string;
 
   beforeAll(async () => {
     connector = await startConnector();
     app = await startTestApp({ OFFBOARDING_STEP_RETRY_MS: '50' });
     sim = app.simulator!;
     org = await makeOrg(app, 'Bot Co', 0);
-    await connectDemoTenant(org);
+    tenantRef = await connectDemoTenant(org);
     owner = teamsUser(app, connector, demoUser(app, 0));
     admin = teamsUser(app, connector, demoUser(app, 1));
     manager = teamsUser(app, connector, demoUser(app, 2), { timeZone: 'America/New_York' });
@@ -162,6 +164,23 @@ describe('the Teams bot', () => {
     expect(await viewer.say(`status ${u.userPrincipalName}`)).toBe(200);
     expect(cardText((await next(viewer, from)).activity)).toMatch(/: Succeeded/);
   }, 120_000);
+
+  it('completing a person\'s checklist tells their manager in the manager\'s chat with the bot', async () => {
+    const members = new Set(sim.users().slice(0, 4).map((x) => x.id));
+    const first = leaver();
+    const u = sim.users().find((x) => x.kind === 'person' && x.id !== first.id && x.managerId !== first.managerId && !members.has(x.id) && x.managerId && !members.has(x.managerId) && sim.findUser(x.managerId)?.mail)!;
+    const theirManager = teamsUser(app, connector, sim.findUser(u.managerId!)!);
+    expect(await theirManager.install()).toBe(200);
+    const id = await employeeId(app, org.id, u.id);
+    await clearChecklist(app, org, tenantRef, id);
+    const from = connector.delivered.length;
+    const res = await org.as.manager.fetch(`/api/v1/orgs/${org.id}/people/${id}/complete`, { method: 'POST', json: {} });
+    expect(res.status).toBe(200);
+    const notice = await next(theirManager, from, (t) => t.includes(`${u.displayName} is offboarded`));
+    expect(notice.activity.text).toContain(`${app.publicUrl}/tabs/people/${id}`);
+    const { rows } = await app.store.pool.query('SELECT delivered_at FROM notifications WHERE org_id = $1 AND key = $2', [org.id, `employee:${id}:offboarded`]);
+    expect(rows[0].delivered_at).toBeInstanceOf(Date);
+  }, 60_000);
 
   it('reads times in the requester\'s zone, lists runs, and rejects only with a reason', async () => {
     const people = sim.users().filter((x) => x.kind === 'person' && x.accountEnabled && !x.onPremisesSyncEnabled).slice(20, 22);

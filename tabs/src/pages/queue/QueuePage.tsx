@@ -62,7 +62,8 @@ const useStyles = makeStyles({
   zero: { color: tokens.colorNeutralForeground4 },
   countCol: { width: '84px', textAlign: 'center' },
   actionCol: { width: '130px' },
-  net: { marginTop: '2px' },
+  net: { marginTop: '2px', whiteSpace: 'nowrap', alignSelf: 'flex-start' },
+  personCol: { width: '250px' },
 });
 
 type Load = { status: 'loading' } | { status: 'ready'; queue: QueueResult } | { status: 'error'; error: unknown };
@@ -224,7 +225,7 @@ export function QueuePage() {
           <Table aria-label="Leaver queue, soonest leave date first" size="small" className={styles.table} data-testid="queue-table">
             <TableHeader>
               <TableRow>
-                <TableHeaderCell>Person</TableHeaderCell>
+                <TableHeaderCell className={styles.personCol}>Person</TableHeaderCell>
                 <TableHeaderCell>Leave date</TableHeaderCell>
                 <TableHeaderCell>Manager</TableHeaderCell>
                 <TableHeaderCell className={styles.countCol}>Hardware</TableHeaderCell>
