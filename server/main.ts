@@ -39,6 +39,7 @@ import { createAssetsService } from './assets/assets.service.js';
 import { createAssetsSync } from './assets/assets.sync.js';
 import { createQueueService } from './assets/queue.service.js';
 import { registerAssetsRoutes } from './assets/assets.routes.js';
+import { registerNotificationRoutes } from './notifications/notifications.routes.js';
 
 /**
  * The composition root: config -> store -> drivers -> services -> jobs -> http.
@@ -258,6 +259,7 @@ export async function startOfframp(config: Config, opts: StartOptions = {}): Pro
           }),
         ({ api }) => registerOffboardingRoutes(api, { runs, events: runEvents }),
         ({ api }) => registerAssetsRoutes(api, { db: store.db, assets, queue }),
+        ({ api }) => registerNotificationRoutes(api, { notices }),
       ],
       mounts: simulator ? [{ path: '/simulator', router: simulator.browserRouter }] : [],
       readiness: async () => {

@@ -266,7 +266,8 @@ describe('leaver queue and checklist', () => {
   it('completes: offboarded, leave date filled, reports\' manager cleared one audit entry each, manager notified, user.offboarded recorded', async () => {
     const id = await idOf(boss);
     const reports = sim.state.directReports(boss.id);
-    if (!boss.managerId) sim.admin.setManager(boss.id, person((x) => Boolean(x.mail)).id);
+    // Their manager is a member of the organisation (the Viewer): they see the notice in the app.
+    sim.admin.setManager(boss.id, org.as.viewer.user.id);
     sim.admin.updateUser(boss.id, { employeeLeaveDateTime: null });
     await clearAll(id);
     expect((await checklist(id)).blockedBy).toBeNull();
@@ -289,6 +290,9 @@ describe('leaver queue and checklist', () => {
     const { rows: notes } = await app.store.pool.query('SELECT * FROM notifications WHERE org_id = $1 AND key = $2', [org.id, `employee:${id}:offboarded`]);
     expect(notes).toHaveLength(1);
     expect(notes[0]).toMatchObject({ recipient_object_id: manager.id, recipient_name: manager.displayName, title: `${boss.displayName} is offboarded` });
+    const inApp = await json(await org.as.viewer.fetch(`${base()}/notifications`));
+    expect(inApp[0]).toMatchObject({ title: `${boss.displayName} is offboarded`, link: `/tabs/people/${id}` });
+    expect(await json(await org.as.manager.fetch(`${base()}/notifications`))).toEqual([]); // not addressed to them
 
     const { rows: events } = await app.store.pool.query("SELECT data FROM org_events WHERE org_id = $1 AND type = 'user.offboarded'", [org.id]);
     const ev = events.map((e) => e.data).find((d) => d.employee.id === id);

@@ -23,6 +23,7 @@ import { useHost } from '../theme/HostThemeProvider';
 import { ErrorBar } from './ErrorBar';
 import { LoadingState } from './LoadingState';
 import { ModeBadge } from './ModeBadge';
+import { NoticesMenu } from './NoticesMenu';
 import { OfframpMark } from './OfframpMark';
 import { OrgSwitcher } from './OrgSwitcher';
 import { UserMenu } from './UserMenu';
@@ -231,6 +232,7 @@ export function AppShell() {
         </Link>
         <div className={styles.spacer} />
         <ModeBadge />
+        {signedIn && <NoticesMenu />}
         {signedIn && <OrgSwitcher compact={narrow} />}
         {signedIn && <UserMenu compact={narrow} />}
       </header>
