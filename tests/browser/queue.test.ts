@@ -161,10 +161,11 @@ describe('the queue and the person checklist in Chromium', () => {
     await page.getByTestId('checklist-new-request').click();
     await page.getByTestId('new-request-what').fill('Courier box for the dock');
     await page.getByTestId('new-request-confirm').click();
-    await page.getByTestId('request-row').first().waitFor();
+    await page.locator('[data-testid="request-row"]', { hasText: 'Courier box for the dock' }).waitFor();
     while ((await page.getByTestId('request-row').count()) > 0) {
-      const row = page.getByTestId('request-row').first();
-      const id = await row.getAttribute('data-request-id');
+      // One row by its id: the list may be drawn again between steps.
+      const id = await page.getByTestId('request-row').first().getAttribute('data-request-id');
+      const row = page.locator(`[data-testid="request-row"][data-request-id="${id}"]`);
       if (await row.getByTestId('request-approve').count()) {
         await row.getByTestId('request-approve').click();
         await page.locator(`[data-testid="request-row"][data-request-id="${id}"] [data-testid="request-approve"]`).waitFor({ state: 'detached' });
