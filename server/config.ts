@@ -92,6 +92,14 @@ const envSchema = z
     OFFBOARDING_STEP_ATTEMPTS: optional(int(1, 10)).default(3),
     OFFBOARDING_STEP_RETRY_MS: optional(int(0, 600_000)).default(2_000),
 
+    WEBHOOK_ALLOW_HTTP: optional(bool).default(false),
+    WEBHOOK_ALLOW_ADDRESSES: z
+      .string()
+      .default('')
+      .transform((v) => v.split(',').map((x) => x.trim()).filter(Boolean))
+      .refine((list) => list.every((x) => /^[0-9a-f:.]+(\/\d{1,3})?$/i.test(x)), { message: 'must be IP addresses or CIDR ranges, comma-separated' }),
+    WEBHOOK_TIMEOUT_MS: optional(int(100, 60_000)).default(15_000),
+
     BOT_APP_ID: optional(z.guid({ message: 'must be the bot\'s Microsoft app id, a GUID' })),
     SECRET_BOT_APP_PASSWORD: optional(z.string().min(8, 'must be at least 8 characters')),
     BOT_APP_TENANT_ID: optional(z.guid({ message: 'must be the tenant id of a single-tenant bot, a GUID' })),
@@ -179,6 +187,8 @@ export interface Config {
   /** The master key that wraps every secret's data key; null: kept in the data folder (development). */
   /** The run engine: a worker's claim on a run, steps at once, attempts of a failing step. */
   offboarding: { leaseMs: number; stepConcurrency: number; stepAttempts: number; stepRetryDelayMs: number };
+  /** Outbound webhooks: http and non-public addresses only when allowed here (local tests). */
+  webhooks: { allowHttp: boolean; allowAddresses: string[]; timeoutMs: number };
   /**
    * The Teams bot. appId null: activities are not authenticated, which only demo mode, development
    * and tests allow (or BOT_ALLOW_UNAUTHENTICATED, said explicitly); the metadata URL, issuer and
@@ -281,6 +291,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       globalConcurrency: e.M365_GLOBAL_CONCURRENCY,
       syncIntervalMs: e.SYNC_INTERVAL_MINUTES * 60_000,
     },
+    webhooks: { allowHttp: e.WEBHOOK_ALLOW_HTTP, allowAddresses: e.WEBHOOK_ALLOW_ADDRESSES, timeoutMs: e.WEBHOOK_TIMEOUT_MS },
     offboarding: {
       leaseMs: e.OFFBOARDING_LEASE_MS,
       stepConcurrency: e.OFFBOARDING_STEP_CONCURRENCY,

@@ -40,6 +40,10 @@ import { createAssetsSync } from './assets/assets.sync.js';
 import { createQueueService } from './assets/queue.service.js';
 import { registerAssetsRoutes } from './assets/assets.routes.js';
 import { registerNotificationRoutes } from './notifications/notifications.routes.js';
+import { createDeliveriesService, DISPATCH_JOB, systemClock, type Clock, type DeliveriesService } from './integrations/deliveries.service.js';
+import { defineIntegrationJobs, scheduleIntegrationJobs } from './integrations/integrations.jobs.js';
+import { registerIntegrationRoutes } from './integrations/integrations.routes.js';
+import { createRulesService, type RulesService } from './integrations/rules.service.js';
 
 /**
  * The composition root: config -> store -> drivers -> services -> jobs -> http.
@@ -59,6 +63,8 @@ export interface Offramp {
   /** The Teams bot (POST /api/messages). */
   readonly bot: BotFront;
   readonly conversations: ConversationsService;
+  /** Automation rules and their deliveries. */
+  readonly integrations: { rules: RulesService; deliveries: DeliveriesService };
   /** The simulated Microsoft 365 tenant (demo mode only). */
   readonly simulator: Simulator | null;
   readonly http: HttpApp;
@@ -78,6 +84,8 @@ export interface StartOptions {
   onRunBoundary?: EngineOptions['onBoundary'];
   /** Every Microsoft call a run's step makes (benchmarks). */
   onRunCall?: EngineOptions['onCall'];
+  /** The integrations' clock (tests move it to walk the retry schedule). */
+  clock?: Clock;
 }
 
 export async function startOfframp(config: Config, opts: StartOptions = {}): Promise<Offramp> {
@@ -118,6 +126,7 @@ export async function startOfframp(config: Config, opts: StartOptions = {}): Pro
   let runs: RunsService;
   let bot: BotFront;
   let conversations: ConversationsService;
+  let integrations: Offramp['integrations'];
   const runEvents = new RunEvents();
   try {
     await new Promise<void>((resolve, reject) => {
@@ -218,9 +227,34 @@ export async function startOfframp(config: Config, opts: StartOptions = {}): Pro
       if (jobs.running) void jobs.now(DELIVER_JOB, {}).catch((err: unknown) => log.warn({ err }, 'could not queue notice delivery'));
     };
     const assets = createAssetsService({ db: store.db, runs, log });
-    const queue = createQueueService({ db: store.db, assets, onNotice: deliverNow });
+    const queue = createQueueService({
+      db: store.db,
+      assets,
+      onCompleted: () => {
+        deliverNow();
+        dispatchNow();
+      },
+    });
     // A run's end may owe someone a notice (the manager's): delivered now rather than within the minute.
     // If it removed licences, the person's seats are free.
+    const clock = opts.clock ?? systemClock;
+    const policy = { ...config.webhooks };
+    const deliveries = createDeliveriesService({ db: store.db, box, jobs, log, clock, policy, publicUrl });
+    integrations = { deliveries, rules: createRulesService({ db: store.db, box, deliveries, clock, policy, publicUrl }) };
+    defineIntegrationJobs(jobs, deliveries);
+    // A run change or a completed checklist wrote an event: dispatched now rather than within 10 s.
+    // Many changes at once (a bulk) make one dispatch job, not one each.
+    let dispatchSoon: NodeJS.Timeout | null = null;
+    const dispatchNow = () => {
+      dispatchSoon ??= setTimeout(() => {
+        dispatchSoon = null;
+        if (jobs.running) void jobs.now(DISPATCH_JOB, {}).catch((err: unknown) => log.warn({ err }, 'could not queue event dispatch'));
+      }, 100).unref();
+    };
+    const eventful: string[] = [RUN_EVENTS.created, RUN_EVENTS.approvalRequested, RUN_EVENTS.scheduled, RUN_EVENTS.started, RUN_EVENTS.finished, RUN_EVENTS.undone];
+    runEvents.on((e) => {
+      if (eventful.includes(e.type)) dispatchNow();
+    });
     const ends: string[] = [RUN_EVENTS.finished, RUN_EVENTS.cancelled, RUN_EVENTS.rejected];
     runEvents.on((e) => {
       if (!ends.includes(e.type)) return;
@@ -260,6 +294,7 @@ export async function startOfframp(config: Config, opts: StartOptions = {}): Pro
         ({ api }) => registerOffboardingRoutes(api, { runs, events: runEvents }),
         ({ api }) => registerAssetsRoutes(api, { db: store.db, assets, queue }),
         ({ api }) => registerNotificationRoutes(api, { notices }),
+        ({ api }) => registerIntegrationRoutes(api, integrations),
       ],
       mounts: simulator ? [{ path: '/simulator', router: simulator.browserRouter }] : [],
       readiness: async () => {
@@ -277,6 +312,7 @@ export async function startOfframp(config: Config, opts: StartOptions = {}): Pro
       await scheduleOffboardingJobs(jobs);
       await scheduleNotificationJobs(jobs);
       await scheduleConversationJobs(jobs);
+      await scheduleIntegrationJobs(jobs);
     }
   } catch (err) {
     return abort(err);
@@ -305,7 +341,7 @@ export async function startOfframp(config: Config, opts: StartOptions = {}): Pro
       log.info({ unfinishedJobs: unfinished }, 'stopped');
     })());
 
-  return { config, log, store, jobs, orgs, tenants: tenantsService, runs: runs!, runEvents, bot: bot!, conversations: conversations!, simulator, http: httpApp, url, publicUrl, close };
+  return { config, log, store, jobs, orgs, tenants: tenantsService, runs: runs!, runEvents, bot: bot!, conversations: conversations!, integrations: integrations!, simulator, http: httpApp, url, publicUrl, close };
 }
 
 /** Runs the process: configuration from the environment, stop on SIGTERM / SIGINT. */

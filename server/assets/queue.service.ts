@@ -49,8 +49,8 @@ export const daysFromToday = (d: Date, now = new Date()) => Math.floor(d.getTime
 export interface QueueDeps {
   db: Db;
   assets: AssetsService;
-  /** Called after a completion that owes the manager a notice (to deliver it now, not within the minute). */
-  onNotice?: () => void;
+  /** Called after a completion (its manager's notice and its event go out now, not at the next pass). */
+  onCompleted?: () => void;
 }
 
 export function createQueueService(deps: QueueDeps) {
@@ -199,7 +199,7 @@ export function createQueueService(deps: QueueDeps) {
      * manager, and a `user.offboarded` event for the integrations to deliver.
      */
     async complete(orgId: string, employeeId: string, ctx: AuditContext) {
-      const result = await db.transaction(async (tx) => {
+      await db.transaction(async (tx) => {
         const e = await lockedPerson(tx, orgId, employeeId, 'update');
         if (e.status === 'offboarded') throw new UserError(409, 'already_offboarded', `${e.displayName} is already offboarded (${e.offboardedAt?.toISOString().slice(0, 10)}, by ${e.offboardedBy}).`);
         const open = await openCounts(tx, e.id);
@@ -253,9 +253,8 @@ export function createQueueService(deps: QueueDeps) {
           target: { type: 'employee', id: e.id, label: e.displayName },
           details: { leaveDate: leaveDate.toISOString(), leaveDateFilled: !e.leaveDate, directReportsCleared: reports.length, managerNotified: Boolean(manager) },
         });
-        return { notified: Boolean(manager) };
       });
-      if (result.notified) deps.onNotice?.();
+      deps.onCompleted?.();
       return service.checklist(orgId, employeeId);
     },
   };

@@ -14,6 +14,7 @@ import type { RunState, TaskId } from './contract.js';
 import { TaskRefused, task } from './catalogue.js';
 import { offboardingRuns, offboardingSteps } from './offboarding.schema.js';
 import { RUN_EVENTS, type RunEvents } from './events.js';
+import { recordRunEvent } from './run-events.js';
 import { takeSnapshot } from './snapshot.js';
 import type { Snapshot, TaskEnv } from './task.types.js';
 
@@ -113,7 +114,10 @@ export function createEngine(opts: EngineOptions) {
   async function changeRun(runId: string, values: Partial<typeof offboardingRuns.$inferInsert>, states: RunState[], action: string, details: (r: RunRow) => Record<string, unknown>, ok = true) {
     return db.transaction(async (tx) => {
       const [r] = await tx.update(offboardingRuns).set({ ...values, updatedAt: new Date() }).where(and(eq(offboardingRuns.id, runId), inArray(offboardingRuns.state, states))).returning();
-      if (r) await appendAudit(tx, SYSTEM_CONTEXT, { orgId: r.orgId, action, outcome: ok ? 'success' : 'failure', target: { type: 'offboarding_run', id: r.id, label: r.person.displayName }, details: details(r) });
+      if (r) {
+        await appendAudit(tx, SYSTEM_CONTEXT, { orgId: r.orgId, action, outcome: ok ? 'success' : 'failure', target: { type: 'offboarding_run', id: r.id, label: r.person.displayName }, details: details(r) });
+        await recordRunEvent(tx, SYSTEM_CONTEXT, action, r);
+      }
       return r ?? null;
     });
   }

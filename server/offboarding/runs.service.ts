@@ -18,6 +18,7 @@ import { CATALOGUE, task, taskInfo } from './catalogue.js';
 import { DEFAULT_PLAN, dependencies, ordered, undoDependencies, validatePlan } from './plan.js';
 import { offboardingRuns, offboardingSettings, offboardingSteps, offboardingTemplates } from './offboarding.schema.js';
 import { RUN_EVENTS, type RunEvents } from './events.js';
+import { recordRunEvent } from './run-events.js';
 import { passwordSealedFor, type Engine } from './engine.js';
 import { takeSnapshot } from './snapshot.js';
 import type { Snapshot } from './task.types.js';
@@ -261,8 +262,10 @@ export function createRunsService(deps: RunsDeps) {
     return r;
   }
 
-  const auditRun = (tx: Db, ctx: AuditContext, r: RunRow, action: string, details: Record<string, unknown> = {}) =>
-    appendAudit(tx, ctx, { orgId: r.orgId, action, target: { type: 'offboarding_run', id: r.id, label: r.person.displayName }, details });
+  const auditRun = async (tx: Db, ctx: AuditContext, r: RunRow, action: string, details: Record<string, unknown> = {}) => {
+    await appendAudit(tx, ctx, { orgId: r.orgId, action, target: { type: 'offboarding_run', id: r.id, label: r.person.displayName }, details });
+    await recordRunEvent(tx, ctx, action, r);
+  };
 
   /** Queues the run's job (now or at its time) and records it; the run must be `scheduled`. */
   async function enqueue(r: RunRow): Promise<RunRow> {
