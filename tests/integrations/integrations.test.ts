@@ -5,13 +5,13 @@ import path from 'node:path';
 import { Webhook } from 'standardwebhooks';
 import type { Delivery, Rule, RuleWithSecret } from '../../server/integrations/contract.js';
 import { RETRY_SCHEDULE_S } from '../../server/integrations/contract.js';
-import { SWEEP_JOB, type Clock } from '../../server/integrations/deliveries.service.js';
+import { QUEUE_SCAN_JOB, SWEEP_JOB, type Clock } from '../../server/integrations/deliveries.service.js';
 import { BlockedTarget, safeSend, type SendPolicy } from '../../server/integrations/safe-http.js';
 import type { Offramp } from '../../server/main.js';
 import type { Simulator } from '../../server/simulator/simulator.js';
 import type { DirUser } from '../../server/simulator/tenant/model.js';
 import { startTestApp } from '../support/app.js';
-import { clearChecklist } from '../support/assets.js';
+import { clearChecklist, syncNow } from '../support/assets.js';
 import { freshServerDatabase } from '../support/databases.js';
 import { serverStoreUrl } from '../support/env.js';
 import { json } from '../support/json.js';
@@ -277,6 +277,27 @@ describe('integrations: rules, exact requests, signatures, retries, restarts and
     expect(f.enabled).toBe(false);
     expect(f.disabledReason).toMatch(/5 days/);
     expect(await notes(flaky.rule.id)).toEqual(admins);
+  });
+
+  it('tells of each leaver entering a queue-window rule\'s look-ahead once', async () => {
+    const { rule } = await makeRule({ name: 'queue', trigger: 'queue.entered', queueWindowDays: 14, action: { kind: 'jira', url: `${rx.url}/queue` } });
+    const near = person();
+    const far = person();
+    sim.admin.updateUser(near.id, { employeeLeaveDateTime: new Date(Date.now() + 10 * 86_400_000).toISOString() });
+    sim.admin.updateUser(far.id, { employeeLeaveDateTime: new Date(Date.now() + 40 * 86_400_000).toISOString() });
+    await syncNow(org, tenantRef);
+    clock.offsetMs = 0;
+    await app.jobs.now(QUEUE_SCAN_JOB, {});
+    await waitForDelivery(rule.id, (d) => d.status === 'succeeded');
+    await new Promise((r) => setTimeout(r, 300));
+    const told = rx.requests.map((r) => JSON.parse(r.body).employee.userPrincipalName);
+    expect(told).toContain(near.userPrincipalName);
+    expect(told).not.toContain(far.userPrincipalName);
+    expect(JSON.parse(rx.requests.find((r) => r.body.includes(near.userPrincipalName))!.body)).toMatchObject({ event: 'queue.entered', summary: expect.stringContaining(`${near.displayName} leaves on`) });
+    const count = rx.requests.length;
+    await app.jobs.now(QUEUE_SCAN_JOB, {});
+    await new Promise((r) => setTimeout(r, 500));
+    expect(rx.requests).toHaveLength(count); // once each
   });
 
   it('refuses rules whose target is not public https, naming the field', async () => {
