@@ -40,6 +40,12 @@ export function maskUrl(raw: string): string {
   }
 }
 
+/** A credential as shown: its scheme word when it has one (Basic, Bearer…), never any of the secret. */
+export const maskCredential = (v: string) => {
+  const scheme = /^(Basic|Bearer|Token|Digest|Negotiate|SSWS)\s+\S/i.exec(v)?.[1];
+  return scheme ? `${scheme} ••••` : '••••';
+};
+
 const newSecret = () => `whsec_${randomBytes(32).toString('base64')}`;
 const maskSecret = (s: string) => `whsec_…${s.slice(-4)}`;
 
@@ -109,7 +115,7 @@ export function createRulesService(deps: RulesDeps) {
       signedAt: deps.clock.now(),
     });
     const headers: Record<string, string> = { 'content-type': 'application/json', 'user-agent': 'Offramp-Webhooks/1.0' };
-    for (const [k, v] of Object.entries(req.headers)) headers[k] = k === shape.authHeader?.toLowerCase() ? `${v.split(' ')[0]} ••••` : k === 'webhook-signature' ? v.replace(/,[^ ]+/g, ',…') : v;
+    for (const [k, v] of Object.entries(req.headers)) headers[k] = k === shape.authHeader?.toLowerCase() ? maskCredential(v) : k === 'webhook-signature' ? v.replace(/,[^ ]+/g, ',…') : v;
     return { method: 'POST', url: maskUrl(req.url), headers, body: JSON.stringify(JSON.parse(req.body), null, 2) };
   };
 
@@ -121,7 +127,7 @@ export function createRulesService(deps: RulesDeps) {
     },
 
     async get(orgId: string, id: string): Promise<Rule> {
-      return present(await rowOf(orgId, id));
+      return present(await rowOf(orgId, id), (await deps.deliveries.latestByRule(orgId)).get(id));
     },
 
     async create(orgId: string, input: RuleInput, ctx: AuditContext): Promise<RuleWithSecret> {
@@ -163,7 +169,7 @@ export function createRulesService(deps: RulesDeps) {
         });
         return r!;
       });
-      return present(row);
+      return present(row, (await deps.deliveries.latestByRule(orgId)).get(id));
     },
 
     async remove(orgId: string, id: string, ctx: AuditContext): Promise<void> {
@@ -191,7 +197,7 @@ export function createRulesService(deps: RulesDeps) {
         await appendAudit(tx, ctx, { orgId, action: 'integration.secret_rotated', target: { type: 'integration_rule', id, label: r.name }, details: { previousExpiresAt: expires } });
         return u!;
       });
-      return { rule: present(row), secret };
+      return { rule: present(row, (await deps.deliveries.latestByRule(orgId)).get(id)), secret };
     },
 
     /** Exactly what the rule sends for its trigger (a sample event), secrets hidden. */

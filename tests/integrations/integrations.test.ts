@@ -159,6 +159,11 @@ describe('integrations: rules, exact requests, signatures, retries, restarts and
     expect(p.headers.authorization).toBe('Basic ••••');
     expect(JSON.stringify(p)).not.toContain('c2VjcmV0');
     expect(JSON.parse(p.body).short_description).toContain('is offboarded');
+    // A credential without a scheme word is hidden whole (to every role that may preview).
+    const bare = await org.as.viewer.fetch(`${base()}/preview`, { method: 'POST', json: { name: 'k', trigger: 'user.offboarded', action: { kind: 'servicenow', instanceUrl: rx.url, table: 'incident', authHeader: 'x-sn-apikey', authValue: 'SUPERSECRETKEY123' } } });
+    const bareText = await bare.text();
+    expect(bareText).not.toContain('SUPERSECRETKEY123');
+    expect(JSON.parse(bareText).headers['x-sn-apikey']).toBe('••••');
     const draft = await org.as.viewer.fetch(`${base()}/preview`, { method: 'POST', json: { name: 'd', trigger: 'queue.entered', action: { kind: 'slack', url: `${rx.url}/x` } } });
     expect(JSON.parse((await json(draft)).body).blocks).toBeDefined();
     expect((await org.as.viewer.fetch(`${base()}/rules/${rule.id}/test`, { method: 'POST', json: {} })).status).toBe(403);
