@@ -92,6 +92,25 @@ const envSchema = z
     OFFBOARDING_STEP_ATTEMPTS: optional(int(1, 10)).default(3),
     OFFBOARDING_STEP_RETRY_MS: optional(int(0, 600_000)).default(2_000),
 
+    SECRET_STRIPE_KEY: optional(z.string().regex(/^(sk|rk)_(test|live)_/, 'must be a Stripe secret key (sk_live_… or sk_test_…)')),
+    SECRET_STRIPE_WEBHOOK: optional(z.string().regex(/^whsec_/, 'must be the webhook signing secret (whsec_…)')),
+    STRIPE_API_BASE: optional(httpUrl),
+    STRIPE_PRICES: z
+      .string()
+      .default('')
+      .transform((v, c) => {
+        const out: Record<string, string> = {};
+        for (const pair of v.split(',').map((x) => x.trim()).filter(Boolean)) {
+          const [k, id] = pair.split('=').map((x) => x.trim());
+          if (!k || !id || !/^(starter|business|msp)_(month|year)$/.test(k)) {
+            c.addIssue({ code: 'custom', message: `"${pair}" should look like business_month=price_123` });
+            return z.NEVER;
+          }
+          out[k] = id;
+        }
+        return out;
+      }),
+
     WEBHOOK_ALLOW_HTTP: optional(bool).default(false),
     WEBHOOK_ALLOW_ADDRESSES: z
       .string()
@@ -115,6 +134,9 @@ const envSchema = z
     SECRET_ENTRA_CLIENT_SECRET: optional(z.string().min(8, 'must be at least 8 characters')),
   })
   .superRefine((env, ctx) => {
+    if (Boolean(env.SECRET_STRIPE_KEY) !== Boolean(env.SECRET_STRIPE_WEBHOOK)) {
+      ctx.addIssue({ code: 'custom', path: [env.SECRET_STRIPE_KEY ? 'SECRET_STRIPE_WEBHOOK' : 'SECRET_STRIPE_KEY'], message: 'is required when the other Stripe secret is set' });
+    }
     if (env.ENTRA_CLIENT_ID && !env.SECRET_ENTRA_CLIENT_SECRET) {
       ctx.addIssue({
         code: 'custom',
@@ -187,6 +209,12 @@ export interface Config {
   /** The master key that wraps every secret's data key; null: kept in the data folder (development). */
   /** The run engine: a worker's claim on a run, steps at once, attempts of a failing step. */
   offboarding: { leaseMs: number; stepConcurrency: number; stepAttempts: number; stepRetryDelayMs: number };
+  /**
+   * Stripe: null when not configured (demo mode starts a local stand-in instead). Prices: the
+   * price id of each plan and interval (defaults: the stand-in's ids).
+   */
+  stripe: { secretKey: string; webhookSecret: string; apiBase: string | null } | null;
+  stripePrices: Record<`${'starter' | 'business' | 'msp'}_${'month' | 'year'}`, string>;
   /** Outbound webhooks: http and non-public addresses only when allowed here (local tests). */
   webhooks: { allowHttp: boolean; allowAddresses: string[]; timeoutMs: number };
   /**
@@ -291,6 +319,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       globalConcurrency: e.M365_GLOBAL_CONCURRENCY,
       syncIntervalMs: e.SYNC_INTERVAL_MINUTES * 60_000,
     },
+    stripe: e.SECRET_STRIPE_KEY && e.SECRET_STRIPE_WEBHOOK ? { secretKey: e.SECRET_STRIPE_KEY, webhookSecret: e.SECRET_STRIPE_WEBHOOK, apiBase: e.STRIPE_API_BASE ?? null } : null,
+    stripePrices: Object.fromEntries(
+      (['starter', 'business', 'msp'] as const).flatMap((p) => (['month', 'year'] as const).map((i) => [`${p}_${i}`, e.STRIPE_PRICES[`${p}_${i}`] ?? `price_${p}_${i}`])),
+    ) as Config['stripePrices'],
     webhooks: { allowHttp: e.WEBHOOK_ALLOW_HTTP, allowAddresses: e.WEBHOOK_ALLOW_ADDRESSES, timeoutMs: e.WEBHOOK_TIMEOUT_MS },
     offboarding: {
       leaseMs: e.OFFBOARDING_LEASE_MS,

@@ -44,6 +44,15 @@ import { createDeliveriesService, DISPATCH_JOB, systemClock, type Clock, type De
 import { defineIntegrationJobs, scheduleIntegrationJobs } from './integrations/integrations.jobs.js';
 import { registerIntegrationRoutes } from './integrations/integrations.routes.js';
 import { createRulesService, type RulesService } from './integrations/rules.service.js';
+import { registerBillingRoutes, writableGuard } from './billing/billing.routes.js';
+import { createBillingService, type BillingService } from './billing/billing.service.js';
+import { createStripeGateway } from './billing/stripe.gateway.js';
+import { startStripeStandin, type StripeStandin } from './simulator/stripe/stripe-standin.js';
+// Data rights: export and deletion of an organisation's data.
+import { createExportsService, exportsDirOf } from './datarights/exports.service.js';
+import { createDeletionService } from './datarights/deletion.service.js';
+import { defineDataRightsJobs, scheduleDataRightsJobs } from './datarights/datarights.jobs.js';
+import { registerDataRightsRoutes } from './datarights/datarights.routes.js';
 
 /**
  * The composition root: config -> store -> drivers -> services -> jobs -> http.
@@ -65,6 +74,9 @@ export interface Offramp {
   readonly conversations: ConversationsService;
   /** Automation rules and their deliveries. */
   readonly integrations: { rules: RulesService; deliveries: DeliveriesService };
+  readonly billing: BillingService;
+  /** The local Stripe stand-in (demo mode without Stripe keys). */
+  readonly stripeStandin: StripeStandin | null;
   /** The simulated Microsoft 365 tenant (demo mode only). */
   readonly simulator: Simulator | null;
   readonly http: HttpApp;
@@ -84,7 +96,7 @@ export interface StartOptions {
   onRunBoundary?: EngineOptions['onBoundary'];
   /** Every Microsoft call a run's step makes (benchmarks). */
   onRunCall?: EngineOptions['onCall'];
-  /** The integrations' clock (tests move it to walk the retry schedule). */
+  /** The clock of integrations and billing (tests move it: retry schedules, trials, grace periods). */
   clock?: Clock;
 }
 
@@ -113,6 +125,7 @@ export async function startOfframp(config: Config, opts: StartOptions = {}): Pro
     server.close();
     await jobs.stop(0).catch(() => undefined);
     await simulator?.close().catch(() => undefined);
+    await stripeStandin?.close().catch(() => undefined);
     await store.close().catch(() => undefined);
     throw err;
   };
@@ -127,6 +140,8 @@ export async function startOfframp(config: Config, opts: StartOptions = {}): Pro
   let bot: BotFront;
   let conversations: ConversationsService;
   let integrations: Offramp['integrations'];
+  let billing: BillingService;
+  let stripeStandin: StripeStandin | null = null;
   const runEvents = new RunEvents();
   try {
     await new Promise<void>((resolve, reject) => {
@@ -190,6 +205,13 @@ export async function startOfframp(config: Config, opts: StartOptions = {}): Pro
       log,
     });
     const box = new SecretBox(await loadDataKey(config.dataKey, config.dataDir));
+    // Billing: Stripe, or in demo mode a local stand-in of it (its checkout and portal pages included).
+    let stripeConfig = config.stripe;
+    if (!stripeConfig && config.mode === 'demo') {
+      stripeStandin = await startStripeStandin({ webhookUrl: `${url}/api/stripe/webhook` });
+      stripeConfig = { secretKey: stripeStandin.secretKey, webhookSecret: stripeStandin.webhookSecret, apiBase: stripeStandin.url };
+    }
+    billing = createBillingService({ db: store.db, log, gateway: stripeConfig ? createStripeGateway(stripeConfig) : null, prices: config.stripePrices, publicUrl, now: opts.clock ? () => opts.clock!.now() : undefined });
     tenantsService = createTenantsService({
       db: store.db,
       box,
@@ -201,6 +223,7 @@ export async function startOfframp(config: Config, opts: StartOptions = {}): Pro
       syncIntervalMs: config.m365.syncIntervalMs,
       log,
       afterSync: createAssetsSync(store.db, { demoAssets: config.simulator.demoAssets }),
+      limits: { beforeConnect: (orgId) => billing.assertCanConnectTenant(orgId), employeeLimit: (orgId) => billing.employeeLimit(orgId) },
     });
     defineM365Jobs(jobs, tenantsService);
     const engine = createEngine({
@@ -242,6 +265,13 @@ export async function startOfframp(config: Config, opts: StartOptions = {}): Pro
     const deliveries = createDeliveriesService({ db: store.db, box, jobs, log, clock, policy, publicUrl });
     integrations = { deliveries, rules: createRulesService({ db: store.db, box, deliveries, clock, policy, publicUrl }) };
     defineIntegrationJobs(jobs, deliveries);
+    // Data rights: the Owner's export of everything, and the purge of an organisation that asked to be deleted.
+    const exportsDir = exportsDirOf(config);
+    const dataRights = {
+      exports: createExportsService({ store, jobs, runs, dir: exportsDir, log }),
+      deletion: createDeletionService({ store, exportsDir, log }),
+    };
+    defineDataRightsJobs(jobs, dataRights);
     // A run change or a completed checklist wrote an event: dispatched now rather than within 10 s.
     // Many changes at once (a bulk) make one dispatch job, not one each.
     let dispatchSoon: NodeJS.Timeout | null = null;
@@ -269,6 +299,7 @@ export async function startOfframp(config: Config, opts: StartOptions = {}): Pro
         authenticate: createAuthenticate({ validator, sessions, orgs }),
         member: createMemberGuard({ orgs, db: store.db }),
         destructiveLimit: limits.destructiveLimit,
+        writable: writableGuard(billing),
       },
       botHandler: bot.handler,
       register: [
@@ -295,6 +326,8 @@ export async function startOfframp(config: Config, opts: StartOptions = {}): Pro
         ({ api }) => registerAssetsRoutes(api, { db: store.db, assets, queue }),
         ({ api }) => registerNotificationRoutes(api, { notices }),
         ({ api }) => registerIntegrationRoutes(api, integrations),
+        ({ api, root }) => registerBillingRoutes(api, root, { billing }),
+        ({ api }) => registerDataRightsRoutes(api, dataRights),
       ],
       mounts: simulator ? [{ path: '/simulator', router: simulator.browserRouter }] : [],
       readiness: async () => {
@@ -313,6 +346,7 @@ export async function startOfframp(config: Config, opts: StartOptions = {}): Pro
       await scheduleNotificationJobs(jobs);
       await scheduleConversationJobs(jobs);
       await scheduleIntegrationJobs(jobs);
+      await scheduleDataRightsJobs(jobs);
     }
   } catch (err) {
     return abort(err);
@@ -337,11 +371,12 @@ export async function startOfframp(config: Config, opts: StartOptions = {}): Pro
       await httpClosed;
       clearTimeout(cut);
       await simulator?.close();
+      await stripeStandin?.close();
       await store.close();
       log.info({ unfinishedJobs: unfinished }, 'stopped');
     })());
 
-  return { config, log, store, jobs, orgs, tenants: tenantsService, runs: runs!, runEvents, bot: bot!, conversations: conversations!, integrations: integrations!, simulator, http: httpApp, url, publicUrl, close };
+  return { config, log, store, jobs, orgs, tenants: tenantsService, runs: runs!, runEvents, bot: bot!, conversations: conversations!, integrations: integrations!, billing: billing!, stripeStandin, simulator, http: httpApp, url, publicUrl, close };
 }
 
 /** Runs the process: configuration from the environment, stop on SIGTERM / SIGINT. */

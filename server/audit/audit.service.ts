@@ -24,6 +24,13 @@ export interface AuditContext {
   requestId: string | null;
 }
 
+/** Offramp itself (a job, a webhook from a service) as the actor. */
+export const SYSTEM_CONTEXT: AuditContext = {
+  actor: { memberId: null, userId: null, name: 'Offramp', role: null, tid: null, oid: null },
+  source: 'job',
+  requestId: null,
+};
+
 export interface AuditEntryInput {
   orgId: string;
   action: string;

@@ -12,3 +12,5 @@ export * from '../notifications/notifications.schema.js';
 export * from '../conversations/conversations.schema.js';
 export * from '../assets/assets.schema.js';
 export * from '../integrations/integrations.schema.js';
+export * from '../billing/billing.schema.js';
+export * from '../datarights/datarights.schema.js';

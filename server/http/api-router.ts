@@ -26,7 +26,12 @@ export interface Guards {
   authenticate: RequestHandler;
   member: (permission: Permission) => RequestHandler;
   destructiveLimit: RequestHandler;
+  /** Refuses changes while the organisation is read-only (billing); runs after `member`. */
+  writable?: RequestHandler;
 }
+
+/** Changes still allowed to a read-only organisation: paying, and its data rights. */
+const ALWAYS_WRITABLE = new Set<string>(['billing.manage', 'billing.read', 'org.delete']);
 
 type Handler = (req: Request, res: Response) => Promise<unknown> | unknown;
 
@@ -61,7 +66,10 @@ export function createApiRoutes(guards: Guards): ApiRoutes {
     }
     const chain: RequestHandler[] = [];
     if (access !== 'public') chain.push(guards.authenticate);
-    if (access !== 'public' && access !== 'signed-in') chain.push(guards.member(access));
+    if (access !== 'public' && access !== 'signed-in') {
+      chain.push(guards.member(access));
+      if (method !== 'get' && guards.writable && !ALWAYS_WRITABLE.has(access)) chain.push(guards.writable);
+    }
     if (spec.destructive) chain.push(guards.destructiveLimit);
     chain.push(...(opts.before ?? []));
     const marker: GuardHandler = (_req, _res, next) => next();

@@ -1,5 +1,6 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/store.js';
+import { UserError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { TenantDirectory } from './directory.js';
 import type { DirectoryUser, ManagedDeviceInfo, UserChange } from './m365.types.js';
@@ -23,6 +24,15 @@ export interface SyncDeps {
   heartbeat?: () => Promise<void>;
   /** Called once the people are written, with the tenant's Intune devices (the assets feature links its hardware and seats). */
   afterSync?: AfterSync;
+  /** The most employees the organisation may have (null: no limit), and the refusal's words for a total. */
+  employeeLimit?: (orgId: string) => Promise<{ limit: number | null; refuse: (total: number) => string }>;
+}
+
+/** The sync would take the organisation past its plan's employee limit (the message says so, with the way to upgrade). */
+export class PlanLimitError extends UserError {
+  constructor(message: string) {
+    super(402, 'plan_limit', message);
+  }
 }
 
 export type AfterSync = (tenant: TenantRow, found: { devices: ManagedDeviceInfo[] }) => Promise<void>;
@@ -49,7 +59,30 @@ export async function syncTenant(deps: SyncDeps, tenant: TenantRow, dir: TenantD
     }
   };
 
+  const cap = (await deps.employeeLimit?.(tenant.orgId)) ?? null;
+  /** Others' live employees in the organisation (the plan's limit counts every tenant). */
+  const elsewhere = async () =>
+    (
+      (await db
+        .select({ n: sql<number>`count(*)::int` })
+        .from(employees)
+        .where(and(eq(employees.orgId, tenant.orgId), sql`${employees.tenantRef} <> ${tenant.id}`, isNull(employees.removedAt)))) as [{ n: number }]
+    )[0].n;
+  const refuseOver = (total: number) => {
+    if (cap?.limit != null && total > cap.limit) throw new PlanLimitError(cap.refuse(total));
+  };
+
   const upsert = async (users: DirectoryUser[], managers?: Map<string, string | null>) => {
+    if (cap?.limit != null && users.length) {
+      // Before writing: this tenant's live people after the chunk, plus the other tenants'.
+      const ids = users.map((u) => u.id);
+      const [{ known }] = (await db
+        .select({ known: sql<number>`count(*)::int` })
+        .from(employees)
+        .where(and(eq(employees.tenantRef, tenant.id), isNull(employees.removedAt), sql`${employees.objectId} = ANY(${sql.param(ids)}::uuid[])`))) as [{ known: number }];
+      const [{ live }] = (await db.select({ live: sql<number>`count(*)::int` }).from(employees).where(and(eq(employees.orgId, tenant.orgId), isNull(employees.removedAt)))) as [{ live: number }];
+      refuseOver(live + users.length - known);
+    }
     for (let i = 0; i < users.length; i += UPSERT_CHUNK) {
       const chunk = users.slice(i, i + UPSERT_CHUNK);
       const rows = chunk.map((u) => ({
@@ -140,7 +173,12 @@ export async function syncTenant(deps: SyncDeps, tenant: TenantRow, dir: TenantD
   let groupDeltaLink: string | null = null;
 
   if (tenant.scopeKind === 'all') {
-    if (full) await db.update(tenants).set({ syncTotal: await dir.userCount() }).where(eq(tenants.id, tenant.id));
+    if (full) {
+      const total = await dir.userCount();
+      await db.update(tenants).set({ syncTotal: total }).where(eq(tenants.id, tenant.id));
+      // Over the plan's limit: refused before anyone is added.
+      if (total !== null) refuseOver(total + (await elsewhere()));
+    }
     const seen = new Set<string>();
     usersDeltaLink = await dir.usersDelta(full ? null : tenant.usersDeltaLink, async (changes) => {
       for (const c of changes) if (c.kind === 'upsert') seen.add(c.user.id);

@@ -11,7 +11,7 @@ import { createTenantDirectory, type TenantDirectory } from './directory.js';
 import { M365Error, M365Unavailable, type CallRecord, type TenantCredentials } from './m365.types.js';
 import { consentAttempts, employees, tenants } from './m365.schema.js';
 import { REQUIRED_PERMISSIONS, adminConsentUrl } from './permissions.js';
-import { syncTenant, type AfterSync } from './sync.service.js';
+import { syncTenant, type AfterSync, type SyncDeps } from './sync.service.js';
 import type { Transport } from './transport.js';
 
 /** Connecting Microsoft 365 tenants to an organisation, their sync scope, and their syncs. */
@@ -42,6 +42,8 @@ export interface TenantsDeps {
   log: Logger;
   /** What else a sync brings in (the assets feature: Intune hardware, licence seats). */
   afterSync?: AfterSync;
+  /** The plan's limits (billing): refuses a tenant or employees beyond them. */
+  limits?: { beforeConnect(orgId: string): Promise<void> } & Pick<SyncDeps, 'employeeLimit'>;
 }
 
 const CONSENT_LIFETIME_MS = 15 * 60_000;
@@ -108,6 +110,9 @@ export function createTenantsService(deps: TenantsDeps) {
       }
       throw err;
     }
+    const [already] = await db.select({ status: tenants.status }).from(tenants).where(and(eq(tenants.orgId, orgId), eq(tenants.tenantId, creds.tenantId))).limit(1);
+    // The plan's tenant limit (outside the transaction: it reads on its own connection).
+    if (already?.status !== 'connected') await deps.limits?.beforeConnect(orgId);
     const row = await db.transaction(async (tx) => {
       const [existing] = await tx.select().from(tenants).where(and(eq(tenants.orgId, orgId), eq(tenants.tenantId, creds.tenantId))).limit(1);
       if (existing?.status === 'connected') {
@@ -281,14 +286,16 @@ export function createTenantsService(deps: TenantsDeps) {
       const [row] = await db.select().from(tenants).where(eq(tenants.id, tenantRef)).limit(1);
       if (!row || row.status !== 'connected') return;
       try {
-        await syncTenant({ db, log, heartbeat, afterSync: deps.afterSync }, row, directoryOf(row), { full });
+        await syncTenant({ db, log, heartbeat, afterSync: deps.afterSync, employeeLimit: deps.limits?.employeeLimit }, row, directoryOf(row), { full });
       } catch (err) {
         // What people see: Microsoft's own words, or a plain sentence for our faults (the
         // details, which may hold SQL and ids, go to the log only).
         const fromMicrosoft = err instanceof M365Error || err instanceof M365Unavailable;
         const message = fromMicrosoft
           ? `Microsoft 365: ${err.message}${err.requestId ? ` (request id ${err.requestId})` : ''}`
-          : 'Offramp could not finish this sync because of an internal error. It will try again at the next sync; if it keeps failing, contact support.';
+          : err instanceof UserError
+            ? err.message // e.g. the plan's employee limit
+            : 'Offramp could not finish this sync because of an internal error. It will try again at the next sync; if it keeps failing, contact support.';
         log.warn({ tenant: row.tenantId, err }, 'tenant sync failed');
         await db.update(tenants).set({ syncState: 'failed', syncFinishedAt: new Date(), syncError: message }).where(eq(tenants.id, tenantRef));
       }

@@ -4,7 +4,7 @@ import { and, asc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/store.js';
 import type { Logger } from '../log.js';
 import type { SecretBox } from '../crypto/envelope.js';
-import { appendAudit, type AuditContext } from '../audit/audit.service.js';
+import { appendAudit, SYSTEM_CONTEXT, type AuditContext } from '../audit/audit.service.js';
 import { UserError } from '../errors.js';
 import { M365Error, M365Unavailable, type CallRecord } from '../m365/m365.types.js';
 import type { TenantsService } from '../m365/tenants.service.js';
@@ -27,11 +27,7 @@ import type { Snapshot, TaskEnv } from './task.types.js';
  * re-checked against the tenant by the task itself before it acts.
  */
 
-export const SYSTEM_CONTEXT: AuditContext = {
-  actor: { memberId: null, userId: null, name: 'Offramp', role: null, tid: null, oid: null },
-  source: 'job',
-  requestId: null,
-};
+export { SYSTEM_CONTEXT };
 
 export interface EngineOptions {
   db: Db;

@@ -128,6 +128,7 @@ async function bench(): Promise<void> {
   const { json } = await import('../support/json.js');
   const { connectDemoTenant, employeeId, runsUrl } = await import('../support/offboarding.js');
   const { makeOrg } = await import('../support/orgs.js');
+  const { subscribe } = await import('../support/billing.js');
 
   const calls: RunCall[] = [];
   let sim: Simulator | null = null;
@@ -143,6 +144,7 @@ async function bench(): Promise<void> {
     sim = app.simulator!;
     sim.configure({ latency: 0, faults: null, throttle: false });
     const org = await makeOrg(app, 'Pipeline Bench', 0);
+    await subscribe(app, org, 'msp'); // more people than the trial's 200
     const tenantRef = await connectDemoTenant(org);
     const put = await org.owner.fetch(`/api/v1/orgs/${org.id}/offboarding/settings`, { method: 'PUT', json: { requireApproval: false, allowApproveOwn: false, proposeFromLeaveDate: false } });
     if (put.status !== 200) throw new Error(`settings: ${put.status} ${await put.text()}`);

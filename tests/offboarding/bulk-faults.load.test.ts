@@ -4,6 +4,7 @@ import type { Simulator } from '../../server/simulator/simulator.js';
 import type { DirUser } from '../../server/simulator/tenant/model.js';
 import { startTestApp } from '../support/app.js';
 import { json } from '../support/json.js';
+import { subscribe } from '../support/billing.js';
 import { connectDemoTenant, runsUrl } from '../support/offboarding.js';
 import { makeOrg, type TestOrg } from '../support/orgs.js';
 
@@ -45,6 +46,8 @@ describe('a bulk offboarding under injected faults', () => {
     sim = app.simulator!;
     sim.configure({ latency: 0, faults: null, throttle: false });
     org = await makeOrg(app, 'Bulk Faults Co', 0);
+    // 260 people: more than the trial's (Business) 200.
+    await subscribe(app, org, 'msp');
     tenantRef = await connectDemoTenant(org);
     const settings = await org.owner.fetch(`/api/v1/orgs/${org.id}/offboarding/settings`, {
       method: 'PUT',

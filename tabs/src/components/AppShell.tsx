@@ -24,6 +24,7 @@ import { ErrorBar } from './ErrorBar';
 import { LoadingState } from './LoadingState';
 import { ModeBadge } from './ModeBadge';
 import { NoticesMenu } from './NoticesMenu';
+import { StandingBanner } from './StandingBanner';
 import { OfframpMark } from './OfframpMark';
 import { OrgSwitcher } from './OrgSwitcher';
 import { UserMenu } from './UserMenu';
@@ -152,6 +153,7 @@ function NavFooter() {
  * person's organisations, creating a first organisation).
  */
 function Gate({ isPublic, pathname }: { isPublic: boolean; pathname: string }) {
+  const styles = useStyles();
   const session = useSession();
   const org = useOrg();
   if (isPublic) return <Outlet />;
@@ -183,7 +185,12 @@ function Gate({ isPublic, pathname }: { isPublic: boolean; pathname: string }) {
       break;
   }
   if (!org.current && !NO_ORG_PATHS.test(pathname)) return <Navigate to="/welcome" replace />;
-  return <Outlet />;
+  return (
+    <>
+      {org.current && <StandingBanner className={styles.banner} />}
+      <Outlet />
+    </>
+  );
 }
 
 function Banner({ children }: { children: ReactNode }) {
