@@ -12,7 +12,7 @@ const PAGES = [
   ['new', 'New offboarding', 'empty-state'],
   ['integrations', 'Integrations', 'empty-state'],
   ['team', 'Team', 'members-table'],
-  ['billing', 'Billing', 'empty-state'],
+  ['billing', 'Billing', 'billing-summary'],
   ['tenants', 'Tenants', 'empty-state'],
   ['audit', 'Audit', 'audit-table'],
 ] as const;
