@@ -178,8 +178,14 @@ describe('the Teams bot', () => {
     expect(res.status).toBe(200);
     const notice = await next(theirManager, from, (t) => t.includes(`${u.displayName} is offboarded`));
     expect(notice.activity.text).toContain(`${app.publicUrl}/tabs/people/${id}`);
-    const { rows } = await app.store.pool.query('SELECT delivered_at FROM notifications WHERE org_id = $1 AND key = $2', [org.id, `employee:${id}:offboarded`]);
-    expect(rows[0].delivered_at).toBeInstanceOf(Date);
+    // Marked delivered once the channel took it (just after the message arrived).
+    let deliveredAt: unknown = null;
+    for (let i = 0; i < 100 && !deliveredAt; i++) {
+      const { rows } = await app.store.pool.query('SELECT delivered_at FROM notifications WHERE org_id = $1 AND key = $2', [org.id, `employee:${id}:offboarded`]);
+      deliveredAt = rows[0]?.delivered_at ?? null;
+      if (!deliveredAt) await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(deliveredAt).toBeInstanceOf(Date);
   }, 60_000);
 
   it('reads times in the requester\'s zone, lists runs, and rejects only with a reason', async () => {
