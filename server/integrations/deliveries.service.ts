@@ -51,6 +51,9 @@ export interface DeliveriesDeps {
 
 export const sealedFor = (ruleId: string) => `integration-rule:${ruleId}`;
 
+/** A `webhook-id`: made once per delivery, kept across its attempts and replays. */
+const newMessageId = () => `msg_${randomUUID().replace(/-/g, '')}`;
+
 /** ±10 % around the schedule's delay, so that many failing deliveries do not retry in step. */
 const jittered = (seconds: number) => Math.round(seconds * 1000 * (0.9 + randomInt(0, 201) / 1000));
 
@@ -81,7 +84,7 @@ export function createDeliveriesService(deps: DeliveriesDeps) {
   async function insertDelivery(v: { orgId: string; ruleId: string; eventId: string | null; trigger: Trigger; data: Record<string, unknown>; test?: boolean }) {
     const [row] = await db
       .insert(webhookDeliveries)
-      .values({ ...v, messageId: `msg_${randomUUID().replace(/-/g, '')}`, nextAttemptAt: clock.now(), test: v.test ?? false })
+      .values({ ...v, messageId: newMessageId(), nextAttemptAt: clock.now(), test: v.test ?? false })
       .onConflictDoNothing()
       .returning();
     return row ?? null;
@@ -136,18 +139,21 @@ export function createDeliveriesService(deps: DeliveriesDeps) {
     if (!d) return;
     const [rule] = await db.select().from(integrationRules).where(eq(integrationRules.id, d.ruleId));
     const n = d.attempts + 1;
+    /** This attempt was the last: the delivery ends here. */
+    const settle = (on: Db, status: 'succeeded' | 'failed') =>
+      on.update(webhookDeliveries).set({ status, attempts: n, nextAttemptAt: null, lockedUntil: null }).where(eq(webhookDeliveries.id, d.id));
     const record = async (r: { status: number | null; latencyMs: number; response: string | null; error: string | null }) =>
       db.insert(deliveryAttempts).values({ deliveryId: d.id, attempt: n, at: now, ...r });
     if (!rule || (!rule.enabled && !d.test)) {
       await record({ status: null, latencyMs: 0, response: null, error: rule ? `Not sent: the rule is turned off (${rule.disabledReason ?? 'by a person'}).` : 'Not sent: the rule was deleted.' });
-      await db.update(webhookDeliveries).set({ status: 'failed', attempts: n, nextAttemptAt: null, lockedUntil: null }).where(eq(webhookDeliveries.id, d.id));
+      await settle(db, 'failed');
       return;
     }
     const secrets = secretsOf(rule);
     const [snow] = rule.kind === 'servicenow' && d.data.close ? await db.select().from(serviceNowRecords).where(and(eq(serviceNowRecords.ruleId, rule.id), eq(serviceNowRecords.subject, String((d.data.employee as { id: string }).id)))) : [];
     if (rule.kind === 'servicenow' && d.data.close && (!snow || snow.closedAt)) {
       await record({ status: null, latencyMs: 0, response: null, error: snow ? 'Nothing to close: the record is already closed.' : 'Nothing to close: this rule opened no record for this person.' });
-      await db.update(webhookDeliveries).set({ status: 'succeeded', attempts: n, nextAttemptAt: null, lockedUntil: null }).where(eq(webhookDeliveries.id, d.id));
+      await settle(db, 'succeeded');
       return;
     }
     const req = buildRequest(rule, secrets, d.trigger, d.data as unknown as EventFacts, { messageId: d.messageId, occurredAt: d.createdAt.toISOString(), signedAt: now, record: snow ?? null });
@@ -170,26 +176,26 @@ export function createDeliveriesService(deps: DeliveriesDeps) {
 
     await db.transaction(async (tx) => {
       if (ok) {
-        await tx.update(webhookDeliveries).set({ status: 'succeeded', attempts: n, nextAttemptAt: null, lockedUntil: null }).where(eq(webhookDeliveries.id, d.id));
+        await settle(tx, 'succeeded');
         if (!d.test) await tx.update(integrationRules).set({ failingSince: null }).where(eq(integrationRules.id, rule.id));
         if (rule.kind === 'servicenow') await rememberServiceNow(tx, rule, d, req.method, response);
         return;
       }
       const last = d.test || n > RETRY_SCHEDULE_S.length;
       if (status === 410 && !d.test) {
-        await tx.update(webhookDeliveries).set({ status: 'failed', attempts: n, nextAttemptAt: null, lockedUntil: null }).where(eq(webhookDeliveries.id, d.id));
+        await settle(tx, 'failed');
         await disable(tx, rule, `${rule.name}: the target answered 410 Gone (it no longer exists), so Offramp turned the rule off. Check the address and turn it on again.`);
         return;
       }
       const failingSince = d.test ? null : (rule.failingSince ?? now);
       if (failingSince) await tx.update(integrationRules).set({ failingSince }).where(eq(integrationRules.id, rule.id));
       if (failingSince && now.getTime() - failingSince.getTime() >= DISABLE_AFTER_MS) {
-        await tx.update(webhookDeliveries).set({ status: 'failed', attempts: n, nextAttemptAt: null, lockedUntil: null }).where(eq(webhookDeliveries.id, d.id));
+        await settle(tx, 'failed');
         await disable(tx, rule, `${rule.name}: every delivery has failed since ${failingSince.toISOString().slice(0, 16).replace('T', ' ')} UTC (5 days), so Offramp turned the rule off. The last answer: ${status ?? error}.`);
         return;
       }
       if (last) {
-        await tx.update(webhookDeliveries).set({ status: 'failed', attempts: n, nextAttemptAt: null, lockedUntil: null }).where(eq(webhookDeliveries.id, d.id));
+        await settle(tx, 'failed');
         return;
       }
       const delayMs = Math.max(jittered(RETRY_SCHEDULE_S[n - 1]!), (retryAfterS ?? 0) * 1000);
@@ -239,7 +245,7 @@ export function createDeliveriesService(deps: DeliveriesDeps) {
               const closing = r.trigger !== e.type;
               const [row] = await tx
                 .insert(webhookDeliveries)
-                .values({ orgId: e.orgId, ruleId: r.id, eventId: e.id, trigger: e.type as Trigger, messageId: `msg_${randomUUID().replace(/-/g, '')}`, data: { ...facts, ...(closing ? { close: true } : {}) } as unknown as Record<string, unknown>, nextAttemptAt: clock.now() })
+                .values({ orgId: e.orgId, ruleId: r.id, eventId: e.id, trigger: e.type as Trigger, messageId: newMessageId(), data: { ...facts, ...(closing ? { close: true } : {}) } as unknown as Record<string, unknown>, nextAttemptAt: clock.now() })
                 .onConflictDoNothing()
                 .returning({ id: webhookDeliveries.id, nextAttemptAt: webhookDeliveries.nextAttemptAt });
               if (row) out.push(row);
@@ -298,7 +304,7 @@ export function createDeliveriesService(deps: DeliveriesDeps) {
                 ruleId: rule.id,
                 eventId: null,
                 trigger: 'queue.entered' as const,
-                messageId: `msg_${randomUUID().replace(/-/g, '')}`,
+                messageId: newMessageId(),
                 nextAttemptAt: clock.now(),
                 data: {
                   employee: { id: e.id, objectId: e.objectId, displayName: e.displayName, userPrincipalName: e.userPrincipalName, department: e.department, jobTitle: e.jobTitle, leaveDate: e.leaveDate?.toISOString() ?? null },
